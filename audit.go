@@ -1,0 +1,103 @@
+package hogo
+
+import (
+	"context"
+	"time"
+)
+
+// AuditEntry is one entry of the tamper-evident audit log. It records who did
+// what, to which principal, category and purpose, when and from where, and
+// never the personal data itself: Principal is the principal's opaque ID and
+// Detail holds codes and counts only.
+type AuditEntry struct {
+	Seq       int64             `json:"seq"`
+	Time      time.Time         `json:"time"`
+	ActorID   int64             `json:"actor_id,omitempty"`
+	Actor     string            `json:"actor"`
+	Role      Role              `json:"role,omitempty"`
+	Action    string            `json:"action"`
+	Outcome   string            `json:"outcome,omitempty"`
+	Principal string            `json:"principal,omitempty"`
+	Category  string            `json:"category,omitempty"`
+	Purpose   string            `json:"purpose,omitempty"`
+	Target    string            `json:"target,omitempty"`
+	Remote    string            `json:"remote,omitempty"`
+	Detail    map[string]string `json:"detail,omitempty"`
+
+	// Body is the canonical encoding that Hash covers; set when sealed.
+	Body []byte `json:"-"`
+	// Hash is SHA-256(previous entry's Hash || Body); set when sealed.
+	Hash []byte `json:"-"`
+}
+
+// Audit outcomes.
+const (
+	OutcomeOK     = "ok"
+	OutcomeDenied = "denied"
+	OutcomeError  = "error"
+)
+
+// AuditHead is the position of the newest entry in the chain: its sequence
+// number and hash. The empty chain has Seq 0 and a hash of 32 zero bytes.
+type AuditHead struct {
+	Seq  int64
+	Hash []byte
+	// Signature is the Ed25519 signature of the head by the audit signing
+	// key, renewed with every append, so that entries appended or removed
+	// at the end of the chain by someone without the key are caught.
+	Signature []byte
+}
+
+// AuditCheckpoint is a signed statement that the chain had a given head at a
+// given time. Checkpoints are exported and kept elsewhere, so that even a
+// rewrite of the whole chain by someone holding the database is caught.
+type AuditCheckpoint struct {
+	Seq       int64     `json:"seq"`
+	Hash      []byte    `json:"hash"`
+	Time      time.Time `json:"time"`
+	KeyID     string    `json:"key_id"`
+	Signature []byte    `json:"signature"`
+}
+
+// AuditFilter narrows a listing of the audit log. Zero fields do not filter.
+type AuditFilter struct {
+	BeforeSeq int64 // entries with Seq < BeforeSeq; 0 means from the newest
+	Actor     string
+	Action    string // prefix match: "user." matches user.create
+	Principal string
+	Limit     int
+}
+
+// AuditService is the storage side of the audit log. The chain logic (how
+// entries are numbered, hashed and verified) lives in package audit; the store
+// guarantees only that AppendAudit is serialised against every other append,
+// across processes and nodes.
+type AuditService interface {
+	// AppendAudit appends entries in one transaction. Inside it, the store
+	// reads the chain head under a lock and calls seal, which numbers and
+	// hashes the entries and returns the new head; the store then inserts
+	// them and moves the head. It returns once the transaction is durable.
+	AppendAudit(ctx context.Context, entries []*AuditEntry, seal func(head AuditHead) (AuditHead, error)) error
+	// AuditHead returns the stored head of the chain.
+	AuditHead(ctx context.Context) (AuditHead, error)
+	// ScanAudit calls fn for every stored entry with Seq > after, in
+	// ascending Seq order, passing the stored body and hash.
+	ScanAudit(ctx context.Context, after int64, fn func(seq int64, body, hash []byte) error) error
+	// ListAudit returns entries newest first.
+	ListAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
+	CountAudit(ctx context.Context) (int64, error)
+
+	PutCheckpoint(ctx context.Context, c *AuditCheckpoint) error
+	ListCheckpoints(ctx context.Context) ([]*AuditCheckpoint, error)
+}
+
+// Store is everything a storage adapter provides.
+type Store interface {
+	UserService
+	SettingService
+	AuditService
+	// SchemaVersion returns the applied migration version and the version
+	// this binary expects.
+	SchemaVersion(ctx context.Context) (have, want int, err error)
+	Close() error
+}

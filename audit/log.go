@@ -1,0 +1,204 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"hogo.example.jp/hogo"
+)
+
+// ErrClosed is returned by Append after Close.
+var ErrClosed = errors.New("audit log is closed")
+
+// Log appends entries to the chain with group commit: concurrent Appends
+// that arrive while a batch is being written are written together in the next
+// transaction, so auditing costs one commit per batch, not per entry. Append
+// returns only once its entries are durable.
+type Log struct {
+	store hogo.AuditService
+	key   *Key
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+	// MaxBatch caps the entries written in one transaction.
+	MaxBatch int
+
+	in      chan *request
+	quit    chan struct{}
+	done    chan struct{}
+	closing sync.Once
+
+	appended atomic.Int64
+	batches  atomic.Int64
+}
+
+type request struct {
+	entries []*hogo.AuditEntry
+	done    chan error
+}
+
+// NewLog starts a log over store, signing heads with key. Its goroutine
+// exits when Close is called, after writing everything queued.
+func NewLog(store hogo.AuditService, key *Key) *Log {
+	l := &Log{
+		store:    store,
+		key:      key,
+		Now:      time.Now,
+		MaxBatch: 8192,
+		in:       make(chan *request, 4096),
+		quit:     make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	go l.run()
+	return l
+}
+
+// Key returns the signing key.
+func (l *Log) Key() *Key { return l.key }
+
+// Append writes entries to the chain and returns once they are durable. The
+// entries' Seq, Body and Hash are set. Entries without a time get the
+// current time.
+func (l *Log) Append(ctx context.Context, entries ...*hogo.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	now := l.Now()
+	for _, e := range entries {
+		if e.Time.IsZero() {
+			e.Time = now
+		}
+		if e.Outcome == "" {
+			e.Outcome = hogo.OutcomeOK
+		}
+	}
+	r := &request{entries: entries, done: make(chan error, 1)}
+	select {
+	case <-l.quit:
+		return ErrClosed
+	default:
+	}
+	select {
+	case l.in <- r:
+	case <-l.quit:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the entries will be written even if ctx ends: wait for
+	// the outcome so the caller never acknowledges an unwritten entry.
+	return <-r.done
+}
+
+func (l *Log) run() {
+	defer close(l.done)
+	var batch []*request
+	var entries []*hogo.AuditEntry
+	for {
+		var first *request
+		select {
+		case first = <-l.in:
+		case <-l.quit:
+			// Drain what was queued before Close.
+			for {
+				select {
+				case r := <-l.in:
+					l.write([]*request{r}, r.entries)
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+		entries = append(entries[:0], first.entries...)
+	fill:
+		for len(entries) < l.MaxBatch {
+			select {
+			case r := <-l.in:
+				batch = append(batch, r)
+				entries = append(entries, r.entries...)
+			default:
+				break fill
+			}
+		}
+		l.write(batch, entries)
+	}
+}
+
+func (l *Log) write(batch []*request, entries []*hogo.AuditEntry) {
+	// A batch must not be lost because one caller gave up: use a context of
+	// our own with a generous deadline.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	err := l.store.AppendAudit(ctx, entries, func(head hogo.AuditHead) (hogo.AuditHead, error) {
+		h := Seal(head, entries)
+		h.Signature = l.key.SignHead(h)
+		return h, nil
+	})
+	cancel()
+	if err == nil {
+		l.appended.Add(int64(len(entries)))
+		l.batches.Add(1)
+	}
+	for _, r := range batch {
+		r.done <- err
+	}
+}
+
+// Stats returns the number of entries and batches written by this process.
+func (l *Log) Stats() (entries, batches int64) { return l.appended.Load(), l.batches.Load() }
+
+// Close stops accepting entries, writes what is queued and waits.
+func (l *Log) Close() error {
+	l.closing.Do(func() { close(l.quit) })
+	<-l.done
+	return nil
+}
+
+// Checkpoint signs the current head and stores it as a checkpoint, unless
+// the newest checkpoint already covers it. It returns the checkpoint (nil
+// when nothing changed).
+func (l *Log) Checkpoint(ctx context.Context) (*hogo.AuditCheckpoint, error) {
+	head, err := l.store.AuditHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if head.Seq == 0 {
+		return nil, nil
+	}
+	cps, err := l.store.ListCheckpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(cps); n > 0 && cps[n-1].Seq >= head.Seq {
+		return nil, nil
+	}
+	cp := l.key.SignCheckpoint(head, l.Now())
+	if err := l.store.PutCheckpoint(ctx, cp); err != nil {
+		return nil, err
+	}
+	return cp, nil
+}
+
+// RunCheckpoints writes a checkpoint every interval until ctx ends, and a
+// last one then. Errors go to onErr.
+func (l *Log) RunCheckpoints(ctx context.Context, every time.Duration, onErr func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			if _, err := l.Checkpoint(c); err != nil && onErr != nil {
+				onErr(err)
+			}
+			cancel()
+			return
+		case <-t.C:
+			if _, err := l.Checkpoint(ctx); err != nil && onErr != nil && ctx.Err() == nil {
+				onErr(err)
+			}
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package hogo
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Only web/ maps these to HTTP statuses; every other package
+// speaks in codes so that the same failure reads the same in the CLI, the API
+// and the console.
+const (
+	EINVALID             = "invalid"
+	ENOTFOUND            = "not_found"
+	ECONFLICT            = "conflict"
+	EUNAUTHORIZED        = "unauthorized"
+	EFORBIDDEN           = "forbidden"
+	EPURPOSENOTPERMITTED = "purpose_not_permitted"
+	ELOCKED              = "locked"
+	ERATELIMITED         = "rate_limited"
+	ESCHEMA              = "schema_mismatch"
+	EINTERNAL            = "internal"
+)
+
+// Error is the domain error: a fixed code and a message written for the person
+// who has to act on it. Messages never contain personal data.
+type Error struct {
+	Code    string
+	Message string
+	// Field names the input field, column or ledger path at fault, if any.
+	Field string
+	// Err is an underlying cause kept for errors.Is / errors.As.
+	Err error
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Message)
+	}
+	return e.Message
+}
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns a domain error with the given code.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf returns a domain error that names the input field at fault.
+func FieldErrorf(code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first domain error in err's chain, or
+// EINTERNAL when there is none. A nil error has no code.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the first domain error in err's chain.
+// Other errors read as "internal error" so that nothing unplanned (which might
+// include a database value) reaches a user.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Error()
+	}
+	return "internal error"
+}

@@ -1,0 +1,498 @@
+// Package storetest is the conformance suite every storage adapter passes:
+// users, sessions, tokens, settings and the audit chain, including tampering
+// with stored entries and appends from several handles at once. The adapters'
+// own tests call Run with a way to open a fresh store.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/audit"
+	"hogo.example.jp/hogo/sqlstore"
+)
+
+// Harness tells the suite how to get stores.
+type Harness struct {
+	// Open returns a fresh, migrated, empty store, and a function that
+	// opens another handle on the same database (another process or node).
+	Open func(t *testing.T) (db *sqlstore.DB, reopen func(t *testing.T) *sqlstore.DB)
+	// DropGuards removes the append-only triggers, as an attacker with
+	// database access would before tampering.
+	DropGuards []string
+}
+
+// Run runs the whole suite.
+func Run(t *testing.T, h Harness) {
+	t.Run("Schema", func(t *testing.T) { testSchema(t, h) })
+	t.Run("Users", func(t *testing.T) { testUsers(t, h) })
+	t.Run("Sessions", func(t *testing.T) { testSessions(t, h) })
+	t.Run("Tokens", func(t *testing.T) { testTokens(t, h) })
+	t.Run("Settings", func(t *testing.T) { testSettings(t, h) })
+	t.Run("AuditAppendVerify", func(t *testing.T) { testAuditAppend(t, h) })
+	t.Run("AuditAppendOnly", func(t *testing.T) { testAppendOnly(t, h) })
+	t.Run("AuditTamper", func(t *testing.T) { testTamper(t, h) })
+	t.Run("AuditSeveralHandles", func(t *testing.T) { testSeveralHandles(t, h) })
+	t.Run("AuditList", func(t *testing.T) { testAuditList(t, h) })
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := hogo.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+func testSchema(t *testing.T, h Harness) {
+	db, _ := h.Open(t)
+	ctx := context.Background()
+	have, want, err := db.SchemaVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if have != want || want < 1 {
+		t.Fatalf("schema version have %d want %d", have, want)
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Migrating again applies nothing.
+	n, err := db.Migrate(ctx)
+	if err != nil || n != 0 {
+		t.Fatalf("second Migrate applied %d, err %v", n, err)
+	}
+	// An older schema is refused with a message that says what to run.
+	if _, err := db.Write.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = $1`, want); err != nil {
+		t.Fatal(err)
+	}
+	err = db.CheckSchema(ctx)
+	wantCode(t, err, hogo.ESCHEMA)
+	if !bytes.Contains([]byte(err.Error()), []byte("hogo migrate")) {
+		t.Fatalf("schema error does not say how to fix it: %v", err)
+	}
+}
+
+func testUsers(t *testing.T, h Harness) {
+	db, _ := h.Open(t)
+	ctx := context.Background()
+	u := &hogo.User{Name: "sato", DisplayName: "佐藤 花子", Role: hogo.RoleManager, PasswordHash: "x"}
+	if err := db.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if u.ID == 0 || u.CreatedAt.IsZero() {
+		t.Fatalf("CreateUser did not set ID and time: %+v", u)
+	}
+	wantCode(t, db.CreateUser(ctx, &hogo.User{Name: "sato", Role: hogo.RoleStaff, PasswordHash: "y"}), hogo.ECONFLICT)
+	wantCode(t, db.CreateUser(ctx, &hogo.User{Name: "bad", Role: "root", PasswordHash: "y"}), hogo.EINVALID)
+
+	got, err := db.FindUserByName(ctx, "sato")
+	if err != nil || got.ID != u.ID || got.DisplayName != "佐藤 花子" || got.Role != hogo.RoleManager {
+		t.Fatalf("FindUserByName = %+v, %v", got, err)
+	}
+	_, err = db.FindUserByName(ctx, "nobody")
+	wantCode(t, err, hogo.ENOTFOUND)
+	_, err = db.FindUserByID(ctx, 9999)
+	wantCode(t, err, hogo.ENOTFOUND)
+
+	lock := time.Date(2026, 11, 23, 10, 0, 0, 123, time.UTC)
+	got.FailedLogins, got.LockedUntil, got.Disabled = 5, lock, true
+	if err := db.UpdateUser(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := db.FindUserByID(ctx, u.ID)
+	if again.FailedLogins != 5 || !again.LockedUntil.Equal(lock) || !again.Disabled {
+		t.Fatalf("update not stored: %+v", again)
+	}
+	wantCode(t, db.UpdateUser(ctx, &hogo.User{ID: 4242, Role: hogo.RoleStaff}), hogo.ENOTFOUND)
+	if err := db.CreateUser(ctx, &hogo.User{Name: "abe", Role: hogo.RoleStaff, PasswordHash: "z"}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := db.ListUsers(ctx)
+	if err != nil || len(list) != 2 || list[0].Name != "abe" {
+		t.Fatalf("ListUsers = %v, %v", list, err)
+	}
+	if n, _ := db.CountUsers(ctx); n != 2 {
+		t.Fatalf("CountUsers = %d", n)
+	}
+}
+
+func testSessions(t *testing.T, h Harness) {
+	db, _ := h.Open(t)
+	ctx := context.Background()
+	u := &hogo.User{Name: "desk1", Role: hogo.RoleDesk, PasswordHash: "x"}
+	if err := db.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	s := &hogo.Session{IDHash: []byte("0123456789abcdef0123456789abcdef"), UserID: u.ID, CSRF: "c", CreatedAt: now,
+		ExpiresAt: now.Add(time.Hour), LastSeen: now, RemoteIP: "127.0.0.1"}
+	if err := db.CreateSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	old := &hogo.Session{IDHash: []byte("old"), UserID: u.ID, CSRF: "c", CreatedAt: now.Add(-3 * time.Hour),
+		ExpiresAt: now.Add(-time.Hour), LastSeen: now}
+	if err := db.CreateSession(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.FindSession(ctx, s.IDHash)
+	if err != nil || got.UserID != u.ID || !got.ExpiresAt.Equal(s.ExpiresAt) {
+		t.Fatalf("FindSession = %+v, %v", got, err)
+	}
+	if err := db.TouchSession(ctx, s.IDHash, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.FindSession(ctx, s.IDHash)
+	if !got.LastSeen.Equal(now.Add(time.Minute)) {
+		t.Fatalf("TouchSession not stored: %v", got.LastSeen)
+	}
+	n, err := db.DeleteExpiredSessions(ctx, now)
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteExpiredSessions = %d, %v", n, err)
+	}
+	if err := db.DeleteUserSessions(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.FindSession(ctx, s.IDHash)
+	wantCode(t, err, hogo.ENOTFOUND)
+}
+
+func testTokens(t *testing.T, h Harness) {
+	db, _ := h.Open(t)
+	ctx := context.Background()
+	u := &hogo.User{Name: "api", Role: hogo.RoleStaff, PasswordHash: "x"}
+	if err := db.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	tok := &hogo.Token{UserID: u.ID, Name: "batch", Hash: []byte("hash-1"), Prefix: "hogo_ab"}
+	if err := db.CreateToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.FindTokenByHash(ctx, []byte("hash-1"))
+	if err != nil || got.ID != tok.ID || got.UserID != u.ID || got.Revoked {
+		t.Fatalf("FindTokenByHash = %+v, %v", got, err)
+	}
+	_, err = db.FindTokenByHash(ctx, []byte("nope"))
+	wantCode(t, err, hogo.ENOTFOUND)
+	if err := db.TouchToken(ctx, tok.ID, time.Unix(1700000000, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RevokeToken(ctx, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, db.RevokeToken(ctx, 777), hogo.ENOTFOUND)
+	list, err := db.ListTokens(ctx, u.ID)
+	if err != nil || len(list) != 1 || !list[0].Revoked || list[0].LastUsedAt.Unix() != 1700000000 {
+		t.Fatalf("ListTokens = %+v, %v", list, err)
+	}
+	all, _ := db.ListTokens(ctx, 0)
+	if len(all) != 1 {
+		t.Fatalf("ListTokens(0) = %d tokens", len(all))
+	}
+}
+
+func testSettings(t *testing.T, h Harness) {
+	db, _ := h.Open(t)
+	ctx := context.Background()
+	_, err := db.GetSetting(ctx, "k")
+	wantCode(t, err, hogo.ENOTFOUND)
+	for _, v := range []string{"一", "二"} {
+		if err := db.PutSetting(ctx, "k", v); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.GetSetting(ctx, "k"); err != nil || got != v {
+			t.Fatalf("GetSetting = %q, %v", got, err)
+		}
+	}
+}
+
+func newLog(t *testing.T, db hogo.AuditService, key *audit.Key) *audit.Log {
+	l := audit.NewLog(db, key)
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+func entry(i int) *hogo.AuditEntry {
+	return &hogo.AuditEntry{Actor: fmt.Sprintf("user%d", i%7), Role: hogo.RoleStaff, Action: "principal.read",
+		Principal: fmt.Sprintf("p-%05d", i), Category: "job_seeker", Purpose: "job_matching", Remote: "127.0.0.1",
+		Detail: map[string]string{"items": "name,email"}}
+}
+
+// fill appends n entries from several goroutines and checkpoints.
+func fill(t *testing.T, l *audit.Log, n int) {
+	t.Helper()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; i < n; i += 8 {
+				if err := l.Append(ctx, entry(i)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+func verify(t *testing.T, db hogo.AuditService, key *audit.Key) *audit.Result {
+	t.Helper()
+	res, err := audit.Verify(context.Background(), db, key.Public(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func testAuditAppend(t *testing.T, h Harness) {
+	db, _ := h.Open(t)
+	key, _ := audit.GenerateKey()
+	l := newLog(t, db, key)
+	res := verify(t, db, key)
+	if !res.OK() || res.Count != 0 {
+		t.Fatalf("empty chain: %+v %+v", res, res.Problem)
+	}
+	fill(t, l, 2000)
+	if _, err := l.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res = verify(t, db, key)
+	if !res.OK() || res.Count != 2000 || res.Head.Seq != 2000 || res.Checkpoints != 1 {
+		t.Fatalf("verify: %+v %+v", res, res.Problem)
+	}
+	if n, _ := db.CountAudit(context.Background()); n != 2000 {
+		t.Fatalf("CountAudit = %d", n)
+	}
+	// Another key does not verify the head.
+	other, _ := audit.GenerateKey()
+	res, _ = audit.Verify(context.Background(), db, other.Public(), nil)
+	if res.OK() {
+		t.Fatal("chain verified with another key")
+	}
+}
+
+func testAppendOnly(t *testing.T, h Harness) {
+	db, _ := h.Open(t)
+	key, _ := audit.GenerateKey()
+	fill(t, newLog(t, db, key), 5)
+	ctx := context.Background()
+	if _, err := db.Write.ExecContext(ctx, `UPDATE audit_log SET actor = 'x' WHERE seq = 2`); err == nil {
+		t.Fatal("UPDATE of audit_log succeeded")
+	}
+	if _, err := db.Write.ExecContext(ctx, `DELETE FROM audit_log WHERE seq = 2`); err == nil {
+		t.Fatal("DELETE from audit_log succeeded")
+	}
+}
+
+func testTamper(t *testing.T, h Harness) {
+	const n = 300
+	forged := func(db *sqlstore.DB, seq int64) []byte {
+		// What an attacker who knows the algorithm but not the key can
+		// compute: a correctly chained entry after the current end.
+		var prev []byte
+		db.Read.QueryRow(`SELECT hash FROM audit_log WHERE seq = $1`, seq-1).Scan(&prev)
+		e := entry(99)
+		e.Seq, e.Time = seq, time.Now()
+		body := audit.Encode(nil, e)
+		return append(body, audit.HashBody(prev, body)...)
+	}
+	cases := []struct {
+		name   string
+		tamper func(t *testing.T, db *sqlstore.DB, exec func(string, ...any))
+		seq    int64
+		kind   string
+	}{
+		{"change body", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			var body []byte
+			db.Read.QueryRow(`SELECT body FROM audit_log WHERE seq = 120`).Scan(&body)
+			exec(`UPDATE audit_log SET body = $1 WHERE seq = 120`, bytes.Replace(body, []byte("user"), []byte("USER"), 1))
+		}, 120, audit.KindChanged},
+		{"change hash", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			exec(`UPDATE audit_log SET hash = $1 WHERE seq = 77`, make([]byte, 32))
+		}, 77, audit.KindChanged},
+		{"remove middle", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			exec(`DELETE FROM audit_log WHERE seq = 150`)
+		}, 150, audit.KindRemoved},
+		{"remove last", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			exec(`DELETE FROM audit_log WHERE seq = $1`, n)
+		}, n, audit.KindRemoved},
+		{"remove last and head rolled back", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			var hash []byte
+			db.Read.QueryRow(`SELECT hash FROM audit_log WHERE seq = $1`, n-1).Scan(&hash)
+			exec(`DELETE FROM audit_log WHERE seq = $1`, n)
+			exec(`UPDATE audit_head SET seq = $1, hash = $2`, n-1, hash)
+		}, n - 1, audit.KindHead},
+		{"remove and renumber", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			exec(`DELETE FROM audit_log WHERE seq = 40`)
+			exec(`UPDATE audit_log SET seq = seq - 1 WHERE seq > 40`)
+		}, 40, audit.KindReordered},
+		{"insert at end", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			f := forged(db, n+1)
+			exec(`INSERT INTO audit_log (seq, at, actor, action, principal, body, hash) VALUES ($1, 0, 'x', 'x', '', $2, $3)`,
+				n+1, f[:len(f)-32], f[len(f)-32:])
+		}, n + 1, audit.KindInserted},
+		{"insert at end and move head", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			f := forged(db, n+1)
+			exec(`INSERT INTO audit_log (seq, at, actor, action, principal, body, hash) VALUES ($1, 0, 'x', 'x', '', $2, $3)`,
+				n+1, f[:len(f)-32], f[len(f)-32:])
+			exec(`UPDATE audit_head SET seq = $1, hash = $2`, n+1, f[len(f)-32:])
+		}, n + 1, audit.KindHead},
+		{"insert in the middle", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			exec(`UPDATE audit_log SET seq = seq + 100000 WHERE seq > 200`)
+			exec(`UPDATE audit_log SET seq = seq - 100000 + 1 WHERE seq > 100000`)
+			e := entry(5)
+			e.Seq, e.Time = 201, time.Now()
+			exec(`INSERT INTO audit_log (seq, at, actor, action, principal, body, hash) VALUES (201, 0, 'x', 'x', '', $1, $2)`,
+				audit.Encode(nil, e), make([]byte, 32))
+		}, 201, audit.KindChanged},
+		{"reorder two", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			exec(`UPDATE audit_log SET seq = -1 WHERE seq = 60`)
+			exec(`UPDATE audit_log SET seq = 60 WHERE seq = 61`)
+			exec(`UPDATE audit_log SET seq = 61 WHERE seq = -1`)
+		}, 60, audit.KindReordered},
+		{"swap bodies keeping numbers", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			var b1, h1, b2, h2 []byte
+			db.Read.QueryRow(`SELECT body, hash FROM audit_log WHERE seq = 90`).Scan(&b1, &h1)
+			db.Read.QueryRow(`SELECT body, hash FROM audit_log WHERE seq = 91`).Scan(&b2, &h2)
+			exec(`UPDATE audit_log SET body = $1, hash = $2 WHERE seq = 90`, b2, h2)
+			exec(`UPDATE audit_log SET body = $1, hash = $2 WHERE seq = 91`, b1, h1)
+		}, 90, audit.KindReordered},
+		{"rewrite before checkpoint", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+			// Rewrite entry 10 and re-chain everything after it: only the
+			// signed checkpoint (and head) can tell.
+			rows, _ := db.Read.Query(`SELECT seq, body FROM audit_log WHERE seq >= 10 ORDER BY seq`)
+			type r struct {
+				seq  int64
+				body []byte
+			}
+			var rs []r
+			for rows.Next() {
+				var x r
+				rows.Scan(&x.seq, &x.body)
+				rs = append(rs, x)
+			}
+			rows.Close()
+			var prev []byte
+			db.Read.QueryRow(`SELECT hash FROM audit_log WHERE seq = 9`).Scan(&prev)
+			rs[0].body = bytes.Replace(rs[0].body, []byte("user"), []byte("USER"), 1)
+			for _, x := range rs {
+				h := audit.HashBody(prev, x.body)
+				exec(`UPDATE audit_log SET body = $1, hash = $2 WHERE seq = $3`, x.body, h, x.seq)
+				prev = h
+			}
+			exec(`UPDATE audit_head SET hash = $1`, prev)
+		}, 200, audit.KindChanged},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			db, _ := h.Open(t)
+			key, _ := audit.GenerateKey()
+			l := newLog(t, db, key)
+			fill(t, l, 200)
+			if _, err := l.Checkpoint(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			fill(t, l, n-200)
+			if res := verify(t, db, key); !res.OK() {
+				t.Fatalf("untouched chain does not verify: %v", res.Problem)
+			}
+			for _, g := range h.DropGuards {
+				if _, err := db.Write.Exec(g); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c.tamper(t, db, func(q string, args ...any) {
+				t.Helper()
+				if _, err := db.Write.Exec(q, args...); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			})
+			res := verify(t, db, key)
+			if res.OK() {
+				t.Fatal("tampering was not detected")
+			}
+			if res.Problem.Seq != c.seq || res.Problem.Kind != c.kind {
+				t.Fatalf("problem = entry %d %s (%s), want entry %d %s", res.Problem.Seq, res.Problem.Kind, res.Problem.Message, c.seq, c.kind)
+			}
+		})
+	}
+}
+
+func testSeveralHandles(t *testing.T, h Harness) {
+	db, reopen := h.Open(t)
+	key, _ := audit.GenerateKey()
+	logs := []*audit.Log{newLog(t, db, key)}
+	for i := 0; i < 2; i++ {
+		logs = append(logs, newLog(t, reopen(t), key))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for _, l := range logs {
+		wg.Add(1)
+		go func(l *audit.Log) {
+			defer wg.Done()
+			for i := 0; i < 300; i++ {
+				if err := l.Append(context.Background(), entry(i)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(l)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	res := verify(t, db, key)
+	if !res.OK() || res.Count != 900 {
+		t.Fatalf("three handles: count %d, problem %v", res.Count, res.Problem)
+	}
+}
+
+func testAuditList(t *testing.T, h Harness) {
+	db, _ := h.Open(t)
+	key, _ := audit.GenerateKey()
+	l := newLog(t, db, key)
+	ctx := context.Background()
+	for i := 0; i < 30; i++ {
+		e := entry(i)
+		if i%3 == 0 {
+			e.Action = "user.create"
+		}
+		if err := l.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.ListAudit(ctx, hogo.AuditFilter{Action: "user.", Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 5 || got[0].Seq != 28 || got[0].Action != "user.create" || got[0].Category != "job_seeker" {
+		t.Fatalf("ListAudit = %d entries, first %+v", len(got), got[0])
+	}
+	got, _ = db.ListAudit(ctx, hogo.AuditFilter{Principal: "p-00004"})
+	if len(got) != 1 || got[0].Principal != "p-00004" || got[0].Detail["items"] != "name,email" {
+		t.Fatalf("by principal = %+v", got)
+	}
+	got, _ = db.ListAudit(ctx, hogo.AuditFilter{BeforeSeq: 3})
+	if len(got) != 2 || got[0].Seq != 2 {
+		t.Fatalf("before 3 = %d entries", len(got))
+	}
+	if errors.Is(err, context.Canceled) {
+		t.Fatal("unreachable")
+	}
+}
