@@ -101,3 +101,27 @@ type Store interface {
 	SchemaVersion(ctx context.Context) (have, want int, err error)
 	Close() error
 }
+
+// Actor is who does something: a signed-in user, a token's user, or the
+// system itself. It travels with a request so that every audit entry names
+// who, with which role, from where.
+type Actor struct {
+	UserID int64
+	Name   string
+	Role   Role
+	Remote string
+}
+
+// SystemActor is hogo itself (start-up, background jobs).
+var SystemActor = Actor{Name: "system"}
+
+// CLIActor returns the actor for a command run on the server's console by
+// the operating-system user osUser.
+func CLIActor(osUser string) Actor {
+	return Actor{Name: "cli:" + osUser, Role: RoleAdmin, Remote: "local"}
+}
+
+// Entry returns an audit entry for action done by a.
+func (a Actor) Entry(action string) *AuditEntry {
+	return &AuditEntry{ActorID: a.UserID, Actor: a.Name, Role: a.Role, Action: action, Remote: a.Remote}
+}

@@ -111,7 +111,8 @@ type UserService interface {
 
 	CreateSession(ctx context.Context, s *Session) error
 	FindSession(ctx context.Context, idHash []byte) (*Session, error)
-	TouchSession(ctx context.Context, idHash []byte, at time.Time) error
+	// TouchSession records activity and moves the idle expiry.
+	TouchSession(ctx context.Context, idHash []byte, at, expires time.Time) error
 	DeleteSession(ctx context.Context, idHash []byte) error
 	DeleteUserSessions(ctx context.Context, userID int64) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)

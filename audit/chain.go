@@ -27,8 +27,19 @@ var ZeroHash = make([]byte, HashSize)
 // encoding is compact JSON with a fixed key order, so it can be read by any
 // tool and hashed the same everywhere. Time is UTC with nanoseconds.
 func Encode(buf []byte, e *hogo.AuditEntry) []byte {
+	buf = appendSeq(buf, e.Seq)
+	return appendTail(buf, e)
+}
+
+func appendSeq(buf []byte, seq int64) []byte {
 	buf = append(buf, `{"seq":`...)
-	buf = strconv.AppendInt(buf, e.Seq, 10)
+	return strconv.AppendInt(buf, seq, 10)
+}
+
+// appendTail appends everything of the encoding after the seq. Log.Append
+// computes it in the caller's goroutine, so that the single writer only
+// prefixes the number and hashes.
+func appendTail(buf []byte, e *hogo.AuditEntry) []byte {
 	buf = append(buf, `,"time":"`...)
 	buf = e.Time.UTC().AppendFormat(buf, time.RFC3339Nano)
 	buf = append(buf, '"')
@@ -139,16 +150,26 @@ func (c *Chain) Hash(prev, body []byte) []byte {
 // Seal numbers entries after head, encodes and hashes them, and returns the
 // new head (unsigned).
 func Seal(head hogo.AuditHead, entries []*hogo.AuditEntry) hogo.AuditHead {
+	tails := make([][]byte, len(entries))
+	for i, e := range entries {
+		tails[i] = appendTail(nil, e)
+	}
+	return sealTails(head, entries, tails)
+}
+
+// sealTails is Seal for entries whose encodings after the seq are ready.
+func sealTails(head hogo.AuditHead, entries []*hogo.AuditEntry, tails [][]byte) hogo.AuditHead {
 	var c Chain
 	prev := head.Hash
 	if len(prev) == 0 {
 		prev = ZeroHash
 	}
 	seq := head.Seq
-	for _, e := range entries {
+	for i, e := range entries {
 		seq++
 		e.Seq = seq
-		e.Body = Encode(e.Body[:0], e)
+		body := make([]byte, 0, len(tails[i])+24)
+		e.Body = append(appendSeq(body, seq), tails[i]...)
 		e.Hash = c.Hash(prev, e.Body)
 		prev = e.Hash
 	}

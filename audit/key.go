@@ -180,3 +180,12 @@ func VerifyCheckpoint(pub ed25519.PublicKey, c *hogo.AuditCheckpoint) bool {
 	return len(c.Signature) == ed25519.SignatureSize &&
 		ed25519.Verify(pub, checkpointMessage(c.Seq, c.Hash, c.Time), c.Signature)
 }
+
+// CheckpointFile is the exported form of the checkpoints: the public key
+// (PEM) and every signed checkpoint, so that the chain can be verified
+// elsewhere, by someone who does not trust the database.
+type CheckpointFile struct {
+	PublicKey   string                  `json:"public_key"`
+	KeyID       string                  `json:"key_id"`
+	Checkpoints []*hogo.AuditCheckpoint `json:"checkpoints"`
+}

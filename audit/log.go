@@ -36,6 +36,7 @@ type Log struct {
 
 type request struct {
 	entries []*hogo.AuditEntry
+	tails   [][]byte
 	done    chan error
 }
 
@@ -66,15 +67,16 @@ func (l *Log) Append(ctx context.Context, entries ...*hogo.AuditEntry) error {
 		return nil
 	}
 	now := l.Now()
-	for _, e := range entries {
+	r := &request{entries: entries, tails: make([][]byte, len(entries)), done: make(chan error, 1)}
+	for i, e := range entries {
 		if e.Time.IsZero() {
 			e.Time = now
 		}
 		if e.Outcome == "" {
 			e.Outcome = hogo.OutcomeOK
 		}
+		r.tails[i] = appendTail(make([]byte, 0, 256), e)
 	}
-	r := &request{entries: entries, done: make(chan error, 1)}
 	select {
 	case <-l.quit:
 		return ErrClosed
@@ -96,6 +98,7 @@ func (l *Log) run() {
 	defer close(l.done)
 	var batch []*request
 	var entries []*hogo.AuditEntry
+	var tails [][]byte
 	for {
 		var first *request
 		select {
@@ -105,7 +108,7 @@ func (l *Log) run() {
 			for {
 				select {
 				case r := <-l.in:
-					l.write([]*request{r}, r.entries)
+					l.write([]*request{r}, r.entries, r.tails)
 				default:
 					return
 				}
@@ -113,26 +116,28 @@ func (l *Log) run() {
 		}
 		batch = append(batch[:0], first)
 		entries = append(entries[:0], first.entries...)
+		tails = append(tails[:0], first.tails...)
 	fill:
 		for len(entries) < l.MaxBatch {
 			select {
 			case r := <-l.in:
 				batch = append(batch, r)
 				entries = append(entries, r.entries...)
+				tails = append(tails, r.tails...)
 			default:
 				break fill
 			}
 		}
-		l.write(batch, entries)
+		l.write(batch, entries, tails)
 	}
 }
 
-func (l *Log) write(batch []*request, entries []*hogo.AuditEntry) {
+func (l *Log) write(batch []*request, entries []*hogo.AuditEntry, tails [][]byte) {
 	// A batch must not be lost because one caller gave up: use a context of
 	// our own with a generous deadline.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	err := l.store.AppendAudit(ctx, entries, func(head hogo.AuditHead) (hogo.AuditHead, error) {
-		h := Seal(head, entries)
+		h := sealTails(head, entries, tails)
 		h.Signature = l.key.SignHead(h)
 		return h, nil
 	})

@@ -48,9 +48,10 @@ func wrap(db *sql.DB) *sqlstore.DB {
 	return &sqlstore.DB{
 		Write: db, Read: db, Migrations: Migrations(), Now: time.Now,
 		Dialect: sqlstore.Dialect{
-			Name:      "postgres",
-			LockHead:  " FOR UPDATE",
-			MaxParams: 65535,
+			Name:       "postgres",
+			LockHead:   " FOR UPDATE",
+			MaxParams:  65535,
+			InsertRows: 500,
 			IsUnique: func(err error) bool {
 				var pe *pgconn.PgError
 				return errors.As(err, &pe) && pe.Code == "23505"

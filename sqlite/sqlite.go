@@ -81,7 +81,7 @@ func Open(ctx context.Context, dir string) (*sqlstore.DB, error) {
 		Write: w, Read: r, Migrations: Migrations(), Now: time.Now,
 		Dialect: sqlstore.Dialect{
 			Name:      "sqlite",
-			MaxParams: 32766,
+			MaxParams: 32766, InsertRows: 32,
 			IsUnique: func(err error) bool {
 				return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 			},

@@ -28,6 +28,10 @@ type Dialect struct {
 	LockHead string
 	// MaxParams bounds the placeholders in one statement.
 	MaxParams int
+	// InsertRows is the number of rows per multi-row INSERT that runs
+	// fastest on the driver (binding cost grows faster than linearly with
+	// the number of placeholders on some drivers).
+	InsertRows int
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(error) bool
 }

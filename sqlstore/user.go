@@ -135,9 +135,9 @@ func (db *DB) FindSession(ctx context.Context, idHash []byte) (*hogo.Session, er
 	return &s, nil
 }
 
-// TouchSession records activity on a session.
-func (db *DB) TouchSession(ctx context.Context, idHash []byte, at time.Time) error {
-	_, err := db.Write.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE id_hash = $2`, nanos(at), idHash)
+// TouchSession records activity on a session and moves its expiry.
+func (db *DB) TouchSession(ctx context.Context, idHash []byte, at, expires time.Time) error {
+	_, err := db.Write.ExecContext(ctx, `UPDATE sessions SET last_seen = $1, expires_at = $2 WHERE id_hash = $3`, nanos(at), nanos(expires), idHash)
 	return err
 }
 

@@ -44,18 +44,15 @@ CREATE TABLE tokens (
 	revoked      INTEGER NOT NULL DEFAULT 0
 );
 
--- The audit chain. body is the canonical JSON the hash covers; the other
--- columns only select rows and are never trusted for display.
+-- The audit chain. body is the canonical JSON the hash covers. The table is
+-- kept lean (no secondary index) so that appends stay fast; listings filter
+-- decoded bodies.
 CREATE TABLE audit_log (
 	seq       INTEGER PRIMARY KEY,
 	at        INTEGER NOT NULL,
-	actor     TEXT NOT NULL,
-	action    TEXT NOT NULL,
-	principal TEXT NOT NULL DEFAULT '',
 	body      BLOB NOT NULL,
 	hash      BLOB NOT NULL
 );
-CREATE INDEX audit_log_principal ON audit_log (principal) WHERE principal <> '';
 
 CREATE TABLE audit_head (
 	id        INTEGER PRIMARY KEY CHECK (id = 1),

@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/audit"
+	"hogo.example.jp/hogo/examples"
+	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/sqlstore"
+	"hogo.example.jp/hogo/staff"
+	"hogo.example.jp/hogo/web"
+)
+
+// Config is the server's configuration, from flags then the environment.
+type Config struct {
+	Data, DB, AuditKey string
+	Addr               string
+	LedgerFile         string
+	Demo, Migrate      bool
+	SecureCookies      bool
+	LogLevel           slog.Level
+	CheckpointEvery    time.Duration
+}
+
+// Main is the running server: "hogo serve" and the end-to-end tests use it
+// alike.
+type Main struct {
+	Config Config
+	Out    io.Writer // where the URL and the demo password go
+	Logger *slog.Logger
+	p      printer
+
+	db     *sqlstore.DB
+	log    *audit.Log
+	Server *web.Server
+	http   *http.Server
+	ln     net.Listener
+	cancel context.CancelFunc
+	bg     chan struct{}
+	// URL is where the server listens, once Run has returned.
+	URL string
+	// DemoPassword is the administrator password made at the first demo
+	// start ("" otherwise).
+	DemoPassword string
+}
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := e.newFlags("serve", "使い方: hogo serve [--data DIR | --db URL] [--addr 127.0.0.1:8080] [--ledger FILE] [--demo]\nサーバを起動します。--demo は初回起動時にデモ組織（人材会社）と管理者を作り、パスワードを一度だけ表示します。",
+		"Usage: hogo serve [--data DIR | --db URL] [--addr 127.0.0.1:8080] [--ledger FILE] [--demo]\nRuns the server. --demo creates, on the first start, a demo organisation (a staffing company) and an administrator whose password is printed once.")
+	sf := addStoreFlags(fs)
+	addr := fs.String("addr", envOr("HOGO_ADDR", "127.0.0.1:8080"), "address to listen on (env HOGO_ADDR)")
+	ledgerFile := fs.String("ledger", envOr("HOGO_LEDGER", ""), "ledger YAML to load (env HOGO_LEDGER); else the one stored")
+	demo := fs.Bool("demo", envBool("HOGO_DEMO"), "create a demo organisation on the first start")
+	migrate := fs.Bool("migrate", envBool("HOGO_MIGRATE"), "migrate a PostgreSQL schema before serving")
+	secure := fs.Bool("secure-cookies", envBool("HOGO_SECURE_COOKIES"), "mark cookies Secure (set behind a TLS proxy)")
+	logLevel := fs.String("log-level", envOr("HOGO_LOG_LEVEL", "info"), "debug, info, warn or error")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fail(2, "--log-level %q is not known; use debug, info, warn or error", *logLevel)
+	}
+	url, err := sf.dbURL()
+	if err != nil {
+		return err
+	}
+	m := &Main{
+		Config: Config{Data: *sf.data, DB: url, AuditKey: *sf.auditKey, Addr: *addr, LedgerFile: *ledgerFile,
+			Demo: *demo, Migrate: *migrate, SecureCookies: *secure, LogLevel: lvl, CheckpointEvery: time.Minute},
+		Out: e.io.out, p: e.p,
+		Logger: slog.New(slog.NewJSONHandler(e.io.err, &slog.HandlerOptions{Level: lvl})),
+	}
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	fmt.Fprintln(e.io.err, e.p.msg("serve.stopping"))
+	return m.Close()
+}
+
+func envBool(k string) bool {
+	b, _ := strconv.ParseBool(os.Getenv(k))
+	return b
+}
+
+// Run opens the store, loads the ledger, prepares the demo if asked, and
+// starts serving. It returns once the server accepts connections.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	if m.Out == nil {
+		m.Out = io.Discard
+	}
+	if m.p.lang == "" {
+		m.p = printer{"en"}
+	}
+	if m.Config.CheckpointEvery == 0 {
+		m.Config.CheckpointEvery = time.Minute
+	}
+	sf := storeFlags{data: &m.Config.Data, db: &m.Config.DB, auditKey: &m.Config.AuditKey}
+	db, err := openStore(ctx, sf, m.Config.Migrate)
+	if err != nil {
+		return err
+	}
+	m.db = db
+	key, err := loadAuditKey(ctx, sf, db)
+	if err != nil {
+		return err
+	}
+	m.log = audit.NewLog(db, key)
+	st := staff.New(db, m.log)
+	m.Server = web.NewServer(db, st, m.log, m.Logger)
+	m.Server.SecureCookies = m.Config.SecureCookies
+
+	if err := m.loadLedger(ctx); err != nil {
+		return err
+	}
+	if m.Config.Demo {
+		if err := m.prepareDemo(ctx, st); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.ln = ln
+	m.URL = "http://" + ln.Addr().String()
+	m.http = &http.Server{
+		Handler:           m.Server.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	bgCtx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.bg = make(chan struct{})
+	go func() {
+		// Background work ends when Close cancels bgCtx.
+		defer close(m.bg)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			m.log.RunCheckpoints(bgCtx, m.Config.CheckpointEvery, func(err error) {
+				m.Logger.Error("audit checkpoint failed", "err", err.Error())
+			})
+		}()
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-bgCtx.Done():
+				<-done
+				return
+			case <-t.C:
+				if _, err := db.DeleteExpiredSessions(bgCtx, time.Now()); err != nil && bgCtx.Err() == nil {
+					m.Logger.Error("session cleanup failed")
+				}
+			}
+		}
+	}()
+	go func() {
+		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("http server stopped", "err", err.Error())
+		}
+	}()
+	m.Server.SetReady(true)
+	if err := m.log.Append(ctx, hogo.SystemActor.Entry("server.start")); err != nil {
+		return err
+	}
+	m.Logger.Info("serving", "addr", ln.Addr().String(), "store", m.storeKind())
+	fmt.Fprintln(m.Out, m.p.msg("serve.listening", m.URL))
+	fmt.Fprintln(m.Out, m.p.msg("serve.console", m.URL))
+	if m.DemoPassword != "" {
+		fmt.Fprintln(m.Out, m.p.msg("serve.demo.admin", demoAdmin, m.DemoPassword))
+	} else if m.Config.Demo {
+		fmt.Fprintln(m.Out, m.p.msg("serve.demo.again", demoAdmin))
+	}
+	return nil
+}
+
+func (m *Main) storeKind() string {
+	if m.Config.DB != "" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// loadLedger makes the --ledger file (or, in a demo, the demo ledger when
+// none is stored) the active ledger, storing a changed ledger and auditing
+// the change; without either it serves the stored ledger.
+func (m *Main) loadLedger(ctx context.Context) error {
+	var data []byte
+	var name string
+	stored, err := m.db.GetSetting(ctx, hogo.SettingLedgerYAML)
+	if err != nil && hogo.ErrorCode(err) != hogo.ENOTFOUND {
+		return err
+	}
+	switch {
+	case m.Config.LedgerFile != "":
+		if data, err = os.ReadFile(m.Config.LedgerFile); err != nil {
+			return fmt.Errorf("read ledger: %w", err)
+		}
+		name = m.Config.LedgerFile
+	case stored != "":
+		data, name = []byte(stored), "(stored ledger)"
+	case m.Config.Demo:
+		if data, err = examples.Ledgers.ReadFile(examples.Demo); err != nil {
+			return err
+		}
+		name = "examples/" + examples.Demo
+	default:
+		m.Logger.Warn("no ledger loaded: start with --ledger FILE")
+		return nil
+	}
+	l, ps := ledger.ParseAndValidate(name, data)
+	if l == nil {
+		return fail(1, "%s\n%s", ps.Errors().Error(), m.p.msg("ledger.invalid", name, len(ps.Errors())))
+	}
+	digest := ledger.Digest(data)
+	if string(data) != stored {
+		if err := m.db.PutSetting(ctx, hogo.SettingLedgerYAML, string(data)); err != nil {
+			return err
+		}
+		e := hogo.SystemActor.Entry("ledger.load")
+		e.Detail = map[string]string{"digest": digest, "revision": l.Revision}
+		if err := m.log.Append(ctx, e); err != nil {
+			return err
+		}
+	}
+	m.Server.SetLedger(&web.LedgerState{Ledger: l, YAML: data, Digest: digest})
+	return nil
+}
+
+const demoAdmin = "admin"
+
+// prepareDemo creates the demo administrator on the first start.
+func (m *Main) prepareDemo(ctx context.Context, st *staff.Service) error {
+	n, err := m.db.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	_, pw, err := st.AddUser(ctx, hogo.SystemActor, demoAdmin, "デモ管理者", hogo.RoleAdmin, "")
+	if err != nil {
+		return err
+	}
+	m.DemoPassword = pw
+	return m.db.PutSetting(ctx, hogo.SettingDemo, "true")
+}
+
+// Close stops serving (finishing requests in flight), then the background
+// work, then flushes the audit log and closes the store.
+func (m *Main) Close() error {
+	if m.Server != nil {
+		m.Server.SetReady(false)
+	}
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		m.http.Shutdown(ctx)
+		cancel()
+	}
+	if m.cancel != nil {
+		m.cancel()
+		<-m.bg
+	}
+	if m.log != nil {
+		m.log.Append(context.Background(), hogo.SystemActor.Entry("server.stop"))
+		m.log.Close()
+	}
+	if m.db != nil {
+		return m.db.Close()
+	}
+	return nil
+}

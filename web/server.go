@@ -1,0 +1,330 @@
+// Package web serves hogo over HTTP: the JSON API under /api/v1 (bearer
+// tokens), the staff console under /console/ (sessions) and the public portal
+// at /. The API and the console are two handlers over the same services; only
+// this package maps domain error codes to HTTP statuses.
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/audit"
+	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/staff"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+//go:embed openapi.json
+var openAPI []byte
+
+// LedgerState is the active ledger with its source.
+type LedgerState struct {
+	Ledger *ledger.Ledger
+	YAML   []byte
+	Digest string
+}
+
+// Server is the HTTP side of hogo.
+type Server struct {
+	Store  hogo.Store
+	Staff  *staff.Service
+	Audit  *audit.Log
+	Logger *slog.Logger
+	Now    func() time.Time
+	// SecureCookies marks cookies Secure; on by default behind TLS.
+	SecureCookies bool
+
+	ledger  atomic.Pointer[LedgerState]
+	tmpl    map[string]*template.Template
+	metrics *metrics
+	limiter *limiter
+	ready   atomic.Bool
+	once    sync.Once
+}
+
+// NewServer returns a server over the given services.
+func NewServer(store hogo.Store, st *staff.Service, log *audit.Log, logger *slog.Logger) *Server {
+	s := &Server{Store: store, Staff: st, Audit: log, Logger: logger, Now: time.Now,
+		metrics: newMetrics(), limiter: newLimiter(10, time.Minute)}
+	s.tmpl = parseTemplates()
+	return s
+}
+
+// SetLedger makes l the active ledger.
+func (s *Server) SetLedger(st *LedgerState) { s.ledger.Store(st) }
+
+// Ledger returns the active ledger, or nil.
+func (s *Server) Ledger() *LedgerState { return s.ledger.Load() }
+
+// SetReady marks the server ready for /healthz.
+func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
+
+type route struct {
+	method, pattern string
+	handler         http.HandlerFunc
+}
+
+// apiRoutes is the JSON API; openapi.json must list exactly these.
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{"GET", "/api/v1/openapi.json", s.apiOpenAPI},
+		{"GET", "/api/v1/me", s.api(s.apiMe, anyRole)},
+		{"GET", "/api/v1/ledger", s.api(s.apiLedger, anyRole)},
+		{"GET", "/api/v1/ledger/export", s.api(s.apiLedgerExport, anyRole)},
+		{"GET", "/api/v1/users", s.api(s.apiUsers, canSeeUsers)},
+		{"POST", "/api/v1/users", s.api(s.apiCreateUser, adminOnly)},
+		{"POST", "/api/v1/users/{id}/tokens", s.api(s.apiCreateToken, adminOnly)},
+		{"GET", "/api/v1/audit", s.api(s.apiAudit, canSeeAudit)},
+		{"POST", "/api/v1/audit/verify", s.api(s.apiAuditVerify, canSeeAudit)},
+		{"GET", "/api/v1/audit/checkpoints", s.api(s.apiCheckpoints, canSeeAudit)},
+	}
+}
+
+// Handler returns the whole site.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, r := range s.apiRoutes() {
+		mux.HandleFunc(r.method+" "+r.pattern, r.handler)
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, hogo.Errorf(hogo.ENOTFOUND, "there is no API endpoint %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path))
+	})
+	s.consoleRoutes(mux)
+	s.portalRoutes(mux)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", s.metrics)
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, hogo.Errorf(hogo.EFORBIDDEN, "cross-origin request refused: state-changing requests must come from this site"))
+	}))
+	var h http.Handler = mux
+	h = cop.Handler(h)
+	h = s.instrument(h)
+	h = securityHeaders(h)
+	h = s.recoverer(h)
+	return h
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if !s.ready.Load() {
+		http.Error(w, "starting", http.StatusServiceUnavailable)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := s.Store.AuditHead(ctx); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func cacheStatic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				// The panic value is not logged: it might hold request data.
+				s.Logger.Error("handler panic", "route", r.Pattern, "method", r.Method)
+				writeError(w, r, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// instrument logs and counts requests by route pattern. It never logs the
+// URL's query or body: they may carry personal data.
+func (s *Server) instrument(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		d := time.Since(start)
+		pattern := r.Pattern
+		if pattern == "" {
+			pattern = "unmatched"
+		}
+		s.metrics.observe(pattern, sw.status, d)
+		level := slog.LevelDebug
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.Logger.Log(r.Context(), level, "request", "route", pattern, "status", sw.status, "ms", float64(d.Microseconds())/1000)
+	})
+}
+
+// httpStatus maps a domain error code to an HTTP status.
+func httpStatus(code string) int {
+	switch code {
+	case hogo.EINVALID:
+		return http.StatusBadRequest
+	case hogo.ENOTFOUND:
+		return http.StatusNotFound
+	case hogo.ECONFLICT:
+		return http.StatusConflict
+	case hogo.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case hogo.EFORBIDDEN, hogo.EPURPOSENOTPERMITTED:
+		return http.StatusForbidden
+	case hogo.ELOCKED:
+		return http.StatusLocked
+	case hogo.ERATELIMITED:
+		return http.StatusTooManyRequests
+	case hogo.ESCHEMA:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+// writeError writes {"error":{"code","message"}}; internal errors say only
+// "internal error" and are logged by code, never by content.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var b errorBody
+	b.Error.Code = hogo.ErrorCode(err)
+	b.Error.Message = hogo.ErrorMessage(err)
+	var de *hogo.Error
+	if errors.As(err, &de) {
+		b.Error.Field = de.Field
+		if de.Code == hogo.EINTERNAL {
+			b.Error.Message = "internal error"
+		}
+	}
+	if b.Error.Code == hogo.ERATELIMITED {
+		w.Header().Set("Retry-After", "60")
+	}
+	writeJSON(w, httpStatus(b.Error.Code), b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// limiter is a fixed-window counter per key (the client address), used on
+// sign-in.
+type limiter struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	seen   map[string]*window
+}
+
+type window struct {
+	start time.Time
+	n     int
+}
+
+func newLimiter(max int, every time.Duration) *limiter {
+	return &limiter{max: max, window: every, seen: map[string]*window{}}
+}
+
+// Allow counts one attempt for key and reports whether it is within the limit.
+func (l *limiter) Allow(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.seen) > 10000 { // forget old windows
+		for k, w := range l.seen {
+			if now.Sub(w.start) > l.window {
+				delete(l.seen, k)
+			}
+		}
+	}
+	w := l.seen[key]
+	if w == nil || now.Sub(w.start) > l.window {
+		w = &window{start: now}
+		l.seen[key] = w
+	}
+	w.n++
+	return w.n <= l.max
+}
+
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, hogo.Errorf(hogo.EINVALID, "%q is not an ID: IDs are positive whole numbers", s)
+	}
+	return id, nil
+}
