@@ -104,7 +104,9 @@ func run(ctx context.Context, args []string, io *stdio) int {
 			}
 			return xe.code
 		}
-		fmt.Fprintln(io.err, e.p.msg("error", hogo.ErrorMessage(err)))
+		// The operator sees the whole message: errors are composed by hogo
+		// and carry no personal data.
+		fmt.Fprintln(io.err, e.p.msg("error", err.Error()))
 		return 1
 	}
 	fmt.Fprintln(io.err, e.p.msg("unknown.command", strings.Join(args, " ")))

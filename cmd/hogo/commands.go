@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,10 @@ import (
 )
 
 func cmdVersion(ctx context.Context, e *env, args []string) error {
+	fs := e.newFlags("version", "使い方: hogo version\nバージョンを表示します。", "Usage: hogo version\nPrints the version.")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
 	fmt.Fprintln(e.io.out, "hogo", hogo.Version)
 	return nil
 }
@@ -104,7 +109,13 @@ func cmdLedgerExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	lang := fs.Lookup("lang").Value.String()
+	// The ledger is a Japanese document: Japanese unless --lang en is given.
+	lang := "ja"
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "lang" {
+			lang = normLang(f.Value.String())
+		}
+	})
 	var buf bytes.Buffer
 	switch *format {
 	case "xlsx":

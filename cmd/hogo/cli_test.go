@@ -1,0 +1,371 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"hogo.example.jp/hogo/examples"
+	"hogo.example.jp/hogo/postgres"
+
+	_ "modernc.org/sqlite"
+)
+
+// hogoRun runs the command line as the binary would, with stdin.
+func hogoRun(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &stdio{in: strings.NewReader(stdin), out: &out, err: &errb})
+	return code, out.String(), errb.String()
+}
+
+// exampleFiles writes the embedded example ledgers to a directory.
+func exampleFiles(t *testing.T) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	out := map[string]string{}
+	fs.WalkDir(examples.Ledgers, "ledgers", func(p string, d fs.DirEntry, err error) error {
+		if d.IsDir() {
+			return nil
+		}
+		data, _ := examples.Ledgers.ReadFile(p)
+		f := filepath.Join(dir, filepath.Base(p))
+		os.WriteFile(f, data, 0o644)
+		out[filepath.Base(p)] = f
+		return nil
+	})
+	if len(out) != 5 {
+		t.Fatalf("expected the five example ledgers, found %d", len(out))
+	}
+	return out
+}
+
+func TestHelpEverywhere(t *testing.T) {
+	for _, c := range commands() {
+		args := append(strings.Fields(c.name), "--help")
+		code, _, stderr := hogoRun(t, "", args...)
+		if code != 0 || !strings.Contains(stderr, "hogo "+strings.Fields(c.name)[0]) {
+			t.Errorf("%s --help: exit %d, output %q", c.name, code, stderr)
+		}
+		code, _, stderr = hogoRun(t, "", append([]string{"--lang", "ja"}, args...)...)
+		if code != 0 || !strings.Contains(stderr, "使い方") {
+			t.Errorf("--lang ja %s --help: exit %d, not Japanese: %q", c.name, code, stderr)
+		}
+	}
+	if code, out, _ := hogoRun(t, "", "--help"); code != 0 || !strings.Contains(out, "ledger check") {
+		t.Fatalf("hogo --help: %d %q", code, out)
+	}
+	if code, _, errs := hogoRun(t, "", "frobnicate"); code != 2 || !strings.Contains(errs, "frobnicate") {
+		t.Fatalf("unknown command: %d %q", code, errs)
+	}
+}
+
+func TestLedgerCheck(t *testing.T) {
+	files := exampleFiles(t)
+	var all []string
+	for _, f := range files {
+		all = append(all, f)
+	}
+	code, out, errs := hogoRun(t, "", append([]string{"ledger", "check"}, all...)...)
+	if code != 0 {
+		t.Fatalf("examples: exit %d\n%s", code, errs)
+	}
+	if strings.Count(out, "valid") != 5 {
+		t.Fatalf("expected five valid lines: %q", out)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	data, _ := os.ReadFile(files["staffing.yaml"])
+	// An undeclared purpose and a typo'd key, each at a known line.
+	text := strings.Replace(string(data), "      - job_matching\n", "      - job_matchng\n", 1)
+	text = strings.Replace(text, "retention:", "retension:", 1)
+	os.WriteFile(bad, []byte(text), 0o644)
+	code, _, errs = hogoRun(t, "", "ledger", "check", bad)
+	if code != 1 {
+		t.Fatalf("bad ledger: exit %d, want 1", code)
+	}
+	lineRE := regexp.MustCompile(`^` + regexp.QuoteMeta(bad) + `:(\d+):(\d+): (.+)$`)
+	problems := 0
+	for _, line := range strings.Split(strings.TrimSpace(errs), "\n") {
+		m := lineRE.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		problems++
+		n := 0
+		fmt.Sscan(m[1], &n)
+		src := strings.Split(text, "\n")[n-1]
+		switch {
+		case strings.Contains(m[3], "job_matchng"):
+			if !strings.Contains(src, "job_matchng") || !strings.Contains(m[3], "job_matching") {
+				t.Errorf("undeclared purpose reported at %q: %s", src, m[3])
+			}
+		case strings.Contains(m[3], "retension"):
+			if !strings.Contains(src, "retension") || !strings.Contains(m[3], `did you mean "retention"`) {
+				t.Errorf("unknown key reported at %q: %s", src, m[3])
+			}
+		}
+	}
+	if problems < 2 {
+		t.Fatalf("want FILE:LINE:COL problems, got:\n%s", errs)
+	}
+	if code, _, errs := hogoRun(t, "", "ledger", "check", filepath.Join(t.TempDir(), "missing.yaml")); code != 1 || !strings.Contains(errs, "missing.yaml:1:1:") {
+		t.Fatalf("missing file: %d %q", code, errs)
+	}
+}
+
+func TestLedgerExport(t *testing.T) {
+	files := exampleFiles(t)
+	dir := t.TempDir()
+	xlsx := filepath.Join(dir, "ledger.xlsx")
+	if code, _, errs := hogoRun(t, "", "ledger", "export", "--ledger", files["staffing.yaml"], "--format", "xlsx", "-o", xlsx); code != 0 {
+		t.Fatalf("xlsx: %s", errs)
+	}
+	f, err := excelize.OpenFile(xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil || len(rows) < 10 {
+		t.Fatalf("xlsx rows: %d %v", len(rows), err)
+	}
+	if !strings.Contains(strings.Join(rows[0], ","), "利用目的") {
+		t.Fatalf("xlsx header: %v", rows[0])
+	}
+	found := false
+	for _, r := range rows {
+		if strings.Contains(strings.Join(r, ","), "job_seeker") && strings.Contains(strings.Join(r, ","), "email") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("xlsx has no row for job_seeker × email")
+	}
+
+	csvFile := filepath.Join(dir, "ledger.csv")
+	if code, _, errs := hogoRun(t, "", "ledger", "export", "--ledger", files["staffing.yaml"], "--format", "csv", "-o", csvFile); code != 0 {
+		t.Fatalf("csv: %s", errs)
+	}
+	b, _ := os.ReadFile(csvFile)
+	if !bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		t.Fatal("CSV has no UTF-8 BOM")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+	if err != nil || len(recs) != len(rows) {
+		t.Fatalf("csv rows %d vs xlsx rows %d (%v)", len(recs), len(rows), err)
+	}
+	sjis := filepath.Join(dir, "ledger-sjis.csv")
+	if code, _, errs := hogoRun(t, "", "ledger", "export", "--ledger", files["staffing.yaml"], "--format", "csv", "--encoding", "sjis", "-o", sjis); code != 0 {
+		t.Fatalf("sjis: %s", errs)
+	}
+	jsonFile := filepath.Join(dir, "ledger.json")
+	if code, _, errs := hogoRun(t, "", "ledger", "export", "--ledger", files["staffing.yaml"], "--format", "json", "-o", jsonFile); code != 0 {
+		t.Fatalf("json: %s", errs)
+	}
+	var doc map[string]any
+	jb, _ := os.ReadFile(jsonFile)
+	if err := json.Unmarshal(jb, &doc); err != nil || doc["rows"] == nil {
+		t.Fatalf("json export: %v", err)
+	}
+	if code, _, _ := hogoRun(t, "", "ledger", "export", "--ledger", files["staffing.yaml"], "--format", "pdf", "-o", filepath.Join(dir, "x")); code != 2 {
+		t.Fatalf("unknown format: exit %d", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x")); err == nil {
+		t.Fatal("a failed export left a file")
+	}
+}
+
+func TestUsersTokensAudit(t *testing.T) {
+	data := t.TempDir()
+	code, out, errs := hogoRun(t, "", "user", "add", "sato", "--role", "manager", "--data", data)
+	if code != 0 {
+		t.Fatalf("user add: %s", errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if pw := lines[len(lines)-1]; len(pw) != 20 {
+		t.Fatalf("generated password line %q", pw)
+	}
+	if code, _, errs := hogoRun(t, "long-enough-password\n", "user", "add", "abe", "--role", "staff", "--password-stdin", "--data", data); code != 0 {
+		t.Fatalf("password-stdin: %s", errs)
+	}
+	if code, _, errs := hogoRun(t, "short\n", "user", "add", "ito", "--role", "staff", "--password-stdin", "--data", data); code != 1 || !strings.Contains(errs, "12") {
+		t.Fatalf("short password: %d %q", code, errs)
+	}
+	if code, _, errs := hogoRun(t, "", "user", "add", "kato", "--role", "root", "--data", data); code != 1 || !strings.Contains(errs, "role") {
+		t.Fatalf("bad role: %d %q", code, errs)
+	}
+	code, out, _ = hogoRun(t, "", "user", "list", "--data", data)
+	if code != 0 || !strings.Contains(out, "sato") || !strings.Contains(out, "abe") || strings.Contains(out, "ito") {
+		t.Fatalf("user list: %q", out)
+	}
+	code, out, errs = hogoRun(t, "", "token", "create", "sato", "--data", data)
+	if code != 0 {
+		t.Fatalf("token create: %s", errs)
+	}
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	if tok := lines[len(lines)-1]; !strings.HasPrefix(tok, "hogo_") {
+		t.Fatalf("token line %q", tok)
+	}
+	code, out, errs = hogoRun(t, "", "audit", "verify", "--data", data)
+	if code != 0 || !strings.Contains(out, "verified") {
+		t.Fatalf("audit verify: %d %q %q", code, out, errs)
+	}
+	cp := filepath.Join(t.TempDir(), "cp.json")
+	if code, _, errs := hogoRun(t, "", "audit", "checkpoints", "-o", cp, "--data", data); code != 0 {
+		t.Fatalf("checkpoints: %s", errs)
+	}
+	if code, _, errs := hogoRun(t, "", "audit", "verify", "--checkpoints", cp, "--data", data); code != 0 {
+		t.Fatalf("verify with checkpoints: %s", errs)
+	}
+
+	// Tamper with entry 2 as someone with the database file would.
+	db, err := sql.Open("sqlite", filepath.Join(data, "hogo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TRIGGER audit_log_no_update`, `UPDATE audit_log SET body = replace(body, 'sato', 'SATO') WHERE seq = 1`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	code, _, errs = hogoRun(t, "", "audit", "verify", "--data", data)
+	if code != 1 || !strings.Contains(errs, "entry 1") {
+		t.Fatalf("tampered chain: exit %d %q", code, errs)
+	}
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	data := t.TempDir()
+	var out bytes.Buffer
+	m := &Main{Config: Config{Data: data, Addr: "127.0.0.1:0", Demo: true}, Out: &out}
+	start := time.Now()
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	resp, err := http.Get(m.URL + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	t.Logf("start to serving: %v", time.Since(start))
+	if m.DemoPassword == "" || !strings.Contains(out.String(), m.DemoPassword) || !strings.Contains(out.String(), m.URL) {
+		t.Fatalf("demo start did not print the URL and password: %q", out.String())
+	}
+
+	// A token made by the CLI on the running server's store works at once.
+	code, cliOut, errs := hogoRun(t, "", "token", "create", "admin", "--data", data)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	lines := strings.Split(strings.TrimSpace(cliOut), "\n")
+	req, _ := http.NewRequest("GET", m.URL+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+lines[len(lines)-1])
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/api/v1/me: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	// A consistent backup while serving.
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if code, _, errs := hogoRun(t, "", "backup", "-o", backup, "--data", data); code != 0 {
+		t.Fatal(errs)
+	}
+	restored := t.TempDir()
+	b, _ := os.ReadFile(backup)
+	os.WriteFile(filepath.Join(restored, "hogo.db"), b, 0o600)
+	key, _ := os.ReadFile(filepath.Join(data, "audit-signing.key"))
+	os.WriteFile(filepath.Join(restored, "audit-signing.key"), key, 0o600)
+	if code, out, errs := hogoRun(t, "", "audit", "verify", "--data", restored); code != 0 {
+		t.Fatalf("backup does not verify: %s %s", out, errs)
+	}
+	if code, _, _ := hogoRun(t, "", "backup", "-o", backup, "--data", data); code == 0 {
+		t.Fatal("backup overwrote an existing file")
+	}
+
+	// The second start of the demo keeps the first password secret.
+	m.Close()
+	var out2 bytes.Buffer
+	m2 := &Main{Config: Config{Data: data, Addr: "127.0.0.1:0", Demo: true}, Out: &out2}
+	if err := m2.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	if m2.DemoPassword != "" || strings.Contains(out2.String(), m.DemoPassword) {
+		t.Fatal("second demo start printed a password")
+	}
+}
+
+func TestServeRejectsBadLedger(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("version: 1\norganization: {}\n"), 0o644)
+	m := &Main{Config: Config{Data: t.TempDir(), Addr: "127.0.0.1:0", LedgerFile: bad}}
+	err := m.Run(context.Background())
+	m.Close()
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml:") {
+		t.Fatalf("bad ledger accepted or not located: %v", err)
+	}
+}
+
+func TestPostgresServe(t *testing.T) {
+	base := os.Getenv("HOGO_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("HOGO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/test)")
+	}
+	url, drop, err := postgres.CreateSchema(context.Background(), base, fmt.Sprintf("hogo_cli_%d", time.Now().UnixNano()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	key := filepath.Join(t.TempDir(), "audit.key")
+	if code, _, errs := hogoRun(t, "", "audit", "keygen", "-o", key); code != 0 {
+		t.Fatal(errs)
+	}
+	// Without a migration the server refuses the empty schema.
+	m := &Main{Config: Config{DB: url, AuditKey: key, Addr: "127.0.0.1:0", Demo: true}}
+	err = m.Run(context.Background())
+	m.Close()
+	if err == nil || !strings.Contains(err.Error(), "hogo migrate") {
+		t.Fatalf("unmigrated schema: %v", err)
+	}
+	if code, out, errs := hogoRun(t, "", "migrate", "--db", url); code != 0 || !strings.Contains(out, "1") {
+		t.Fatalf("migrate: %s %s", out, errs)
+	}
+	// Without the shared key a PostgreSQL node does not start.
+	if code, _, errs := hogoRun(t, "", "user", "add", "x", "--role", "staff", "--db", url); code != 1 || !strings.Contains(errs, "audit keygen") {
+		t.Fatalf("missing key: %d %q", code, errs)
+	}
+	m = &Main{Config: Config{DB: url, AuditKey: key, Addr: "127.0.0.1:0", Demo: true}}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if code, _, errs := hogoRun(t, "", "user", "add", "desk1", "--role", "desk", "--db", url, "--audit-key", key); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := hogoRun(t, "", "audit", "verify", "--db", url, "--audit-key", key)
+	if code != 0 || !strings.Contains(out, "verified") {
+		t.Fatalf("verify on PostgreSQL: %s %s", out, errs)
+	}
+	// Another key is refused: it would make the chain look forged.
+	other := filepath.Join(t.TempDir(), "other.key")
+	hogoRun(t, "", "audit", "keygen", "-o", other)
+	if code, _, errs := hogoRun(t, "", "audit", "verify", "--db", url, "--audit-key", other); code != 1 || !strings.Contains(errs, "original key") {
+		t.Fatalf("other key: %d %q", code, errs)
+	}
+}
