@@ -108,6 +108,13 @@ type UserService interface {
 	FindUserByName(ctx context.Context, name string) (*User, error)
 	ListUsers(ctx context.Context) ([]*User, error)
 	CountUsers(ctx context.Context) (int, error)
+	// CountLoginAttempt atomically counts a sign-in attempt before the
+	// password is checked, so that parallel guesses cannot outrun the
+	// lockout. Unless the user is locked at now, it adds one to the failure
+	// count; the lockAfter-th attempt in a row locks the user until
+	// lockUntil and restarts the count. allowed is false when the user was
+	// already locked; locking reports whether this attempt set the lock.
+	CountLoginAttempt(ctx context.Context, userID int64, now time.Time, lockAfter int, lockUntil time.Time) (allowed, locking bool, err error)
 
 	CreateSession(ctx context.Context, s *Session) error
 	FindSession(ctx context.Context, idHash []byte) (*Session, error)

@@ -111,6 +111,24 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// CountLoginAttempt implements hogo.UserService in one UPDATE, so that
+// concurrent attempts are serialised by the database.
+func (db *DB) CountLoginAttempt(ctx context.Context, userID int64, now time.Time, lockAfter int, lockUntil time.Time) (bool, bool, error) {
+	var locked int64
+	err := db.Write.QueryRowContext(ctx, `UPDATE users SET
+		failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END,
+		locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END
+		WHERE id = $3 AND locked_until <= $4 RETURNING locked_until`,
+		lockAfter, nanos(lockUntil), userID, nanos(now)).Scan(&locked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	return true, locked == nanos(lockUntil), nil
+}
+
 // CreateSession stores a session.
 func (db *DB) CreateSession(ctx context.Context, s *hogo.Session) error {
 	_, err := db.Write.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at, last_seen, remote_ip)

@@ -26,8 +26,15 @@ type Params struct {
 // passes, one lane).
 var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 
+// maxMemory bounds the memory a stored hash may ask for (1 GiB), so that a
+// damaged row cannot make sign-in allocate without limit.
+const maxMemory = 1 << 20
+
 // HashPassword returns the PHC string of password under argon2id.
 func HashPassword(password string, p Params) (string, error) {
+	if p.Time == 0 || p.Threads == 0 || p.Memory < 8*uint32(p.Threads) || p.Memory > maxMemory {
+		return "", fmt.Errorf("argon2id parameters out of range: memory %d KiB, time %d, threads %d", p.Memory, p.Time, p.Threads)
+	}
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -52,7 +59,7 @@ func CheckPassword(phc, password string) (bool, error) {
 	}
 	var p Params
 	// argon2.IDKey panics on zero passes or lanes: reject them here.
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || p.Time == 0 || p.Threads == 0 {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || p.Time == 0 || p.Threads == 0 || p.Memory > maxMemory || p.Time > 16 {
 		return false, errBadHash
 	}
 	b64 := base64.RawStdEncoding

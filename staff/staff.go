@@ -210,20 +210,27 @@ func (s *Service) Login(ctx context.Context, name, password, remote string) (*ho
 	if u.Locked(now) {
 		return nil, "", nil, fail(u, "locked")
 	}
+	// Count the attempt before checking the password: parallel guesses
+	// each take a place in the count, and none runs once the lock is set.
+	locking := false
+	if s.LockAfter > 0 {
+		allowed, l, err := s.Users.CountLoginAttempt(ctx, u.ID, now, s.LockAfter, now.Add(s.LockFor))
+		if err != nil {
+			return nil, "", nil, err
+		}
+		if !allowed {
+			return nil, "", nil, fail(u, "locked")
+		}
+		locking = l
+	}
 	ok, err := CheckPassword(u.PasswordHash, password)
 	if err != nil {
 		return nil, "", nil, err
 	}
 	if !ok {
-		u.FailedLogins++
 		reason := "bad_password"
-		if s.LockAfter > 0 && u.FailedLogins >= s.LockAfter {
-			u.LockedUntil = now.Add(s.LockFor)
-			u.FailedLogins = 0
+		if locking {
 			reason = "bad_password_locked"
-		}
-		if err := s.Users.UpdateUser(ctx, u); err != nil {
-			return nil, "", nil, err
 		}
 		return nil, "", nil, fail(u, reason)
 	}

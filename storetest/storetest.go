@@ -120,6 +120,24 @@ func testUsers(t *testing.T, h Harness) {
 	if n, _ := db.CountUsers(ctx); n != 2 {
 		t.Fatalf("CountUsers = %d", n)
 	}
+
+	// Login attempts: the third in a row locks; while locked none counts.
+	abe, _ := db.FindUserByName(ctx, "abe")
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	until := now.Add(15 * time.Minute)
+	for i, want := range []struct{ allowed, locking bool }{{true, false}, {true, false}, {true, true}, {false, false}} {
+		allowed, locking, err := db.CountLoginAttempt(ctx, abe.ID, now, 3, until)
+		if err != nil || allowed != want.allowed || locking != want.locking {
+			t.Fatalf("attempt %d: allowed %v locking %v err %v, want %+v", i+1, allowed, locking, err, want)
+		}
+	}
+	abe, _ = db.FindUserByID(ctx, abe.ID)
+	if !abe.LockedUntil.Equal(until) || abe.FailedLogins != 0 {
+		t.Fatalf("after lock: %+v", abe)
+	}
+	if allowed, _, _ := db.CountLoginAttempt(ctx, abe.ID, until, 3, until.Add(time.Hour)); !allowed {
+		t.Fatal("attempt after the lock ended was refused")
+	}
 }
 
 func testSessions(t *testing.T, h Harness) {
