@@ -92,9 +92,8 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 	// needs only the stored previous hash, runs on the other cores.
 	workers := max(1, runtime.GOMAXPROCS(0)-1)
 	type chunk struct {
-		rows   []row
-		prev   []byte
-		errSeq int64 // first hash mismatch, filled by the worker
+		rows []row
+		prev []byte
 	}
 	jobs := make(chan *chunk, workers*2)
 	var (

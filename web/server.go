@@ -55,7 +55,6 @@ type Server struct {
 	metrics *metrics
 	limiter *limiter
 	ready   atomic.Bool
-	once    sync.Once
 }
 
 // NewServer returns a server over the given services.
