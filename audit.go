@@ -80,9 +80,10 @@ type AuditService interface {
 	AppendAudit(ctx context.Context, entries []*AuditEntry, seal func(head AuditHead) (AuditHead, error)) error
 	// AuditHead returns the stored head of the chain.
 	AuditHead(ctx context.Context) (AuditHead, error)
-	// ScanAudit calls fn for every stored entry with Seq > after, in
-	// ascending Seq order, passing the stored body and hash.
-	ScanAudit(ctx context.Context, after int64, fn func(seq int64, body, hash []byte) error) error
+	// ScanAudit calls fn for every stored entry with after < Seq <= until
+	// (until 0: no upper bound), in ascending Seq order, passing the stored
+	// body and hash. Several scans may run at once.
+	ScanAudit(ctx context.Context, after, until int64, fn func(seq int64, body, hash []byte) error) error
 	// ListAudit returns entries newest first.
 	ListAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
 	CountAudit(ctx context.Context) (int64, error)

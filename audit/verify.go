@@ -58,16 +58,18 @@ func bodySeq(body []byte) (int64, bool) {
 	return n, i > len(prefix)
 }
 
-type row struct {
-	seq        int64
-	body, hash []byte
-}
+// MinPartSize is the fewest entries worth a parallel scan of their own.
+// Tests lower it to exercise the ranges' boundaries on small chains.
+var MinPartSize int64 = 50000
 
 // Verify checks the whole chain in store: every entry's hash covers its body
 // and the previous hash, numbers run without gaps, the signed head matches
 // the end of the chain, and every checkpoint (stored ones and extra ones
 // brought from elsewhere) is signed by pub and matches the chain. It reports
 // the first entry that was changed, removed, inserted or reordered.
+//
+// Each entry's hash needs only the stored hash before it, so the chain is
+// cut into ranges scanned and hashed in parallel, one per core.
 func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey, extra []*hogo.AuditCheckpoint) (*Result, error) {
 	head, err := store.AuditHead(ctx)
 	if err != nil {
@@ -80,130 +82,144 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 	cps = append(cps, extra...)
 	sort.Slice(cps, func(i, j int) bool { return cps[i].Seq < cps[j].Seq })
 	res := &Result{Head: head, Checkpoints: len(cps)}
+	atCheckpoint := map[int64][]*hogo.AuditCheckpoint{}
 	for _, c := range cps {
 		if !VerifyCheckpoint(pub, c) {
 			res.Problem = &Problem{Seq: c.Seq, Kind: KindCheckpoint,
 				Message: fmt.Sprintf("the checkpoint at entry %d has an invalid signature (key %s): it was altered or made with another key", c.Seq, c.KeyID)}
 			return res, nil
 		}
+		atCheckpoint[c.Seq] = append(atCheckpoint[c.Seq], c)
 	}
 
-	// Structural checks run on the scanning goroutine; hashing, which
-	// needs only the stored previous hash, runs on the other cores.
-	workers := max(1, runtime.GOMAXPROCS(0)-1)
-	type chunk struct {
-		rows []row
-		prev []byte
+	// The chain is expected to run 1…end; entries stored past the signed
+	// head are part of what is checked.
+	end := head.Seq
+	newest, err := store.ListAudit(ctx, hogo.AuditFilter{Limit: 1})
+	if err != nil {
+		return nil, err
 	}
-	jobs := make(chan *chunk, workers*2)
-	var (
-		mu        sync.Mutex
-		firstHash int64 = -1
-		wg        sync.WaitGroup
-	)
-	for w := 0; w < workers; w++ {
+	if len(newest) > 0 && newest[0].Seq > end {
+		end = newest[0].Seq
+	}
+	n := int64(max(1, runtime.GOMAXPROCS(0)))
+	if end/n < MinPartSize {
+		n = max(1, end/MinPartSize)
+	}
+	parts := make([]*part, n)
+	var wg sync.WaitGroup
+	for i := range parts {
+		lo := end*int64(i)/n + 1
+		hi := end * int64(i+1) / n
+		p := &part{lo: lo, hi: hi, atCheckpoint: atCheckpoint}
+		parts[i] = p
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var c Chain
-			for ch := range jobs {
-				prev := ch.prev
-				for _, r := range ch.rows {
-					if !bytes.Equal(c.Hash(prev, r.body), r.hash) {
-						mu.Lock()
-						if firstHash < 0 || r.seq < firstHash {
-							firstHash = r.seq
-						}
-						mu.Unlock()
-						break
-					}
-					prev = r.hash
-				}
-			}
+			p.err = p.scan(ctx, store)
 		}()
 	}
-
-	const chunkSize = 4096
-	var (
-		expect    int64 = 1
-		prev            = ZeroHash
-		cur             = &chunk{prev: ZeroHash}
-		structErr *Problem
-		cpi       int
-		errStop   = errors.New("stop")
-	)
-	for cpi < len(cps) && cps[cpi].Seq <= 0 {
-		cpi++
-	}
-	scanErr := store.ScanAudit(ctx, 0, func(seq int64, body, hash []byte) error {
-		if seq != expect {
-			if seq > expect {
-				structErr = &Problem{Seq: expect, Kind: KindRemoved, Message: removedMsg(expect, seq-1)}
-			} else {
-				structErr = &Problem{Seq: seq, Kind: KindReordered, Message: fmt.Sprintf("entry %d is out of order", seq)}
-			}
-			return errStop
-		}
-		if bs, ok := bodySeq(body); !ok || bs != seq {
-			structErr = movedProblem(seq, bs, ok)
-			return errStop
-		}
-		for cpi < len(cps) && cps[cpi].Seq == seq {
-			if !bytes.Equal(cps[cpi].Hash, hash) {
-				structErr = &Problem{Seq: seq, Kind: KindChanged,
-					Message: fmt.Sprintf("entry %d does not match the signed checkpoint taken at it: the chain up to entry %d was rewritten", seq, seq)}
-				return errStop
-			}
-			cpi++
-		}
-		cur.rows = append(cur.rows, row{seq, body, hash})
-		if len(cur.rows) == chunkSize {
-			jobs <- cur
-			cur = &chunk{prev: hash}
-		}
-		prev = hash
-		expect++
-		return nil
-	})
-	if len(cur.rows) > 0 {
-		jobs <- cur
-	}
-	close(jobs)
 	wg.Wait()
-	if scanErr != nil && !errors.Is(scanErr, errStop) {
-		return nil, scanErr
+	var last []byte = ZeroHash
+	for _, p := range parts {
+		if p.err != nil {
+			return nil, p.err
+		}
+		res.Count += p.count
+		if p.problem != nil {
+			// Ranges are in chain order: the first problem wins.
+			res.Problem = p.problem
+			return res, nil
+		}
+		if p.count > 0 {
+			last = p.last
+		}
 	}
-	count := expect - 1
-	res.Count = count
 
-	// The first problem in chain order wins.
-	if firstHash >= 0 && (structErr == nil || firstHash < structErr.Seq) {
-		res.Problem = &Problem{Seq: firstHash, Kind: KindChanged,
-			Message: fmt.Sprintf("entry %d was changed: its content or its link to entry %d does not match its hash", firstHash, firstHash-1)}
-		return res, nil
-	}
-	if structErr != nil {
-		res.Problem = structErr
-		return res, nil
+	count := res.Count
+	var lastCP *hogo.AuditCheckpoint
+	if len(cps) > 0 {
+		lastCP = cps[len(cps)-1]
 	}
 	switch {
-	case head.Seq > count:
-		res.Problem = &Problem{Seq: count + 1, Kind: KindRemoved, Message: removedMsg(count+1, head.Seq)}
 	case head.Seq < count:
 		res.Problem = &Problem{Seq: head.Seq + 1, Kind: KindInserted,
 			Message: fmt.Sprintf("entry %d and after were inserted: the signed head of the chain ends at entry %d", head.Seq+1, head.Seq)}
-	case !bytes.Equal(head.Hash, prev) && count > 0:
+	case !bytes.Equal(head.Hash, last) && count > 0:
 		res.Problem = &Problem{Seq: count, Kind: KindChanged,
 			Message: fmt.Sprintf("entry %d does not match the signed head of the chain: it was replaced", count)}
 	case count > 0 && !VerifyHead(pub, head):
 		res.Problem = &Problem{Seq: head.Seq, Kind: KindHead,
 			Message: fmt.Sprintf("the head of the chain (entry %d) has no valid signature: entries at the end were added or removed without the signing key", head.Seq)}
-	case cpi < len(cps):
-		c := cps[cpi]
+	case lastCP != nil && lastCP.Seq > count:
 		res.Problem = &Problem{Seq: count + 1, Kind: KindRemoved,
-			Message: fmt.Sprintf("a signed checkpoint covers entry %d but the chain ends at entry %d: entries %d–%d were removed", c.Seq, count, count+1, c.Seq)}
+			Message: fmt.Sprintf("a signed checkpoint covers entry %d but the chain ends at entry %d: entries %d–%d were removed", lastCP.Seq, count, count+1, lastCP.Seq)}
 	}
 	return res, nil
+}
+
+// part is one range lo…hi of the chain, scanned on its own.
+type part struct {
+	lo, hi       int64
+	atCheckpoint map[int64][]*hogo.AuditCheckpoint
+
+	count   int64
+	last    []byte
+	problem *Problem
+	err     error
+}
+
+var errStop = errors.New("stop")
+
+func (p *part) scan(ctx context.Context, store hogo.AuditService) error {
+	prev := ZeroHash
+	if p.lo > 1 {
+		// The link into this range is the stored hash before it; if that
+		// entry is missing, the range before reports it.
+		prev = nil
+		err := store.ScanAudit(ctx, p.lo-2, p.lo-1, func(_ int64, _, hash []byte) error {
+			prev = hash
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	var c Chain
+	expect := p.lo
+	err := store.ScanAudit(ctx, p.lo-1, p.hi, func(seq int64, body, hash []byte) error {
+		if seq != expect {
+			p.problem = &Problem{Seq: expect, Kind: KindRemoved, Message: removedMsg(expect, seq-1)}
+			return errStop
+		}
+		if bs, ok := bodySeq(body); !ok || bs != seq {
+			p.problem = movedProblem(seq, bs, ok)
+			return errStop
+		}
+		if prev != nil && !bytes.Equal(c.Hash(prev, body), hash) {
+			p.problem = &Problem{Seq: seq, Kind: KindChanged,
+				Message: fmt.Sprintf("entry %d was changed: its content or its link to entry %d does not match its hash", seq, seq-1)}
+			return errStop
+		}
+		for _, cp := range p.atCheckpoint[seq] {
+			if !bytes.Equal(cp.Hash, hash) {
+				p.problem = &Problem{Seq: seq, Kind: KindChanged,
+					Message: fmt.Sprintf("entry %d does not match the signed checkpoint taken at it: the chain up to entry %d was rewritten", seq, seq)}
+				return errStop
+			}
+		}
+		prev, p.last = hash, hash
+		p.count++
+		expect++
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return err
+	}
+	if p.problem == nil && expect <= p.hi {
+		p.problem = &Problem{Seq: expect, Kind: KindRemoved, Message: removedMsg(expect, p.hi)}
+	}
+	return nil
 }
 
 func removedMsg(from, to int64) string {
@@ -226,7 +242,8 @@ func movedProblem(seq, bs int64, ok bool) *Problem {
 	}
 }
 
-// HashBody exposes the chain hash for tools that verify an exported log.
+// HashBody returns SHA-256(prev || body), the hash of an entry whose body
+// and predecessor's hash are known: for tools that check an exported log.
 func HashBody(prev, body []byte) []byte {
 	h := sha256.New()
 	h.Write(prev)

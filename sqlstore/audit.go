@@ -94,10 +94,13 @@ func (db *DB) AuditHead(ctx context.Context) (hogo.AuditHead, error) {
 
 // ScanAudit calls fn for every entry after seq `after`, in order. Rows are
 // read in pages so that no transaction stays open for the whole scan.
-func (db *DB) ScanAudit(ctx context.Context, after int64, fn func(seq int64, body, hash []byte) error) error {
+func (db *DB) ScanAudit(ctx context.Context, after, until int64, fn func(seq int64, body, hash []byte) error) error {
 	const page = 50000
+	if until <= 0 {
+		until = 1<<63 - 1
+	}
 	for {
-		rows, err := db.Read.QueryContext(ctx, `SELECT seq, body, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, after, page)
+		rows, err := db.Read.QueryContext(ctx, `SELECT seq, body, hash FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`, after, until, page)
 		if err != nil {
 			return err
 		}

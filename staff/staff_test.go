@@ -158,7 +158,7 @@ func (f *fixture) entries(t *testing.T, action string) []*hogo.AuditEntry {
 func (f *fixture) notInAudit(t *testing.T, secrets ...string) {
 	t.Helper()
 	n := 0
-	err := f.store.ScanAudit(f.ctx, 0, func(seq int64, body, hash []byte) error {
+	err := f.store.ScanAudit(f.ctx, 0, 0, func(seq int64, body, hash []byte) error {
 		n++
 		for _, s := range secrets {
 			if s != "" && bytes.Contains(body, []byte(s)) {

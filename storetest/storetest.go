@@ -38,6 +38,14 @@ func Run(t *testing.T, h Harness) {
 	t.Run("AuditAppendVerify", func(t *testing.T) { testAuditAppend(t, h) })
 	t.Run("AuditAppendOnly", func(t *testing.T) { testAppendOnly(t, h) })
 	t.Run("AuditTamper", func(t *testing.T) { testTamper(t, h) })
+	t.Run("AuditTamperParallelVerify", func(t *testing.T) {
+		// The same, with the chain verified in ranges of 50 entries, so
+		// that tampering falls inside ranges and on their boundaries.
+		old := audit.MinPartSize
+		audit.MinPartSize = 50
+		defer func() { audit.MinPartSize = old }()
+		testTamper(t, h)
+	})
 	t.Run("AuditSeveralHandles", func(t *testing.T) { testSeveralHandles(t, h) })
 	t.Run("AuditList", func(t *testing.T) { testAuditList(t, h) })
 }
