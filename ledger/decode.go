@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -82,7 +83,25 @@ var (
 type decoder struct {
 	file     string
 	problems Problems
+
+	// expanding holds the anchors whose aliases are being decoded, to
+	// catch an anchor that contains an alias of itself (&a [*a]). Ledger
+	// types do not contain themselves, so today the Go types bound the
+	// recursion anyway; the check keeps it bounded if one ever does.
+	expanding map[*yaml.Node]bool
+	// steps counts decode calls; budget caps them so that a small file
+	// with nested aliases (a "billion laughs") cannot take unbounded time.
+	steps, budget int
+	exhausted     bool
 }
+
+// Each alias is decoded anew where it is used, so a few lines of nested
+// aliases can stand for an enormous document. The budget allows generous
+// reuse of anchors while bounding the work by the size of the file.
+const (
+	minDecodeBudget     = 100_000
+	decodeBudgetPerByte = 10
+)
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 	d.problems = append(d.problems, Problem{File: d.file, Pos: nodePos(n), Message: fmt.Sprintf(format, args...)})
@@ -135,8 +154,28 @@ func fieldsOf(t reflect.Type) []fieldInfo {
 }
 
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string) {
+	if d.exhausted {
+		return
+	}
+	d.steps++
+	if d.budget > 0 && d.steps > d.budget {
+		d.exhausted = true
+		d.errorf(n, "the file expands to too many values through aliases (*name); write the repeated parts out or use fewer nested aliases")
+		return
+	}
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
+		target := n.Alias
+		if d.expanding[target] {
+			d.errorf(n, "%s: alias *%s is used inside the value it names, which would repeat forever; write the value out instead", what, n.Value)
+			return
+		}
+		if d.expanding == nil {
+			d.expanding = map[*yaml.Node]bool{}
+		}
+		d.expanding[target] = true
+		d.decode(target, v, what)
+		delete(d.expanding, target)
+		return
 	}
 	if isNull(n) {
 		return
@@ -176,9 +215,26 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string) {
 			d.errorf(n, "%s must be a list (lines starting with \"- \"), not %s", what, kindName(n))
 			return
 		}
-		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))
+		s := reflect.MakeSlice(t, 0, len(n.Content))
 		for i, c := range n.Content {
-			d.decode(c, s.Index(i), fmt.Sprintf("%s[%d]", what, i+1))
+			elem := fmt.Sprintf("%s[%d]", what, i+1)
+			// An empty entry ("- " alone) would leave a nil entry that
+			// every later step would have to guard against.
+			if isNull(resolve(c)) {
+				d.errorf(c, "%s is empty; fill it in or remove the \"-\" line", elem)
+				continue
+			}
+			ev := reflect.New(t.Elem()).Elem()
+			before := len(d.problems)
+			d.decode(c, ev, elem)
+			// An entry that could not be decoded at all (a mapping where
+			// an ID belongs, or one the budget stopped) is left out: its
+			// problem is reported, and a zero entry, with no position,
+			// would only bring a second, misplaced one.
+			if (len(d.problems) > before || d.exhausted) && ev.IsZero() {
+				continue
+			}
+			s = reflect.Append(s, ev)
 		}
 		v.Set(s)
 	case reflect.Map:
@@ -188,13 +244,21 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string) {
 		}
 		m := reflect.MakeMap(t)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
+			k, val := resolve(n.Content[i]), n.Content[i+1]
 			if m.MapIndex(reflect.ValueOf(k.Value)).IsValid() {
 				d.errorf(k, "%s: key %q appears twice; keep one", what, k.Value)
 				continue
 			}
+			if isNull(resolve(val)) {
+				d.errorf(k, "%s.%s has no value; fill it in or remove the key", what, k.Value)
+				continue
+			}
 			ev := reflect.New(t.Elem()).Elem()
+			before := len(d.problems)
 			d.decode(val, ev, what+"."+k.Value)
+			if (len(d.problems) > before || d.exhausted) && ev.IsZero() {
+				continue // not decoded at all; the problem is reported
+			}
 			setPosIfStructPtr(ev, nodePos(k))
 			m.SetMapIndex(reflect.ValueOf(k.Value), ev)
 		}
@@ -217,6 +281,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string) {
 		}
 		v.SetInt(int64(i))
 	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode {
+			d.errorf(n, "%s must be true or false, not %s", what, kindName(n))
+			return
+		}
 		switch n.Value {
 		case "true":
 			v.SetBool(true)
@@ -228,6 +296,14 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string) {
 	default:
 		panic("ledger: cannot decode into " + t.String())
 	}
+}
+
+// resolve follows an alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
 }
 
 func setPosIfStructPtr(v reflect.Value, p Pos) {
@@ -245,7 +321,7 @@ func (d *decoder) decodeText(n *yaml.Node, t *Text, what string) {
 		t.Ja = strings.TrimSpace(n.Value)
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
+			k, val := resolve(n.Content[i]), resolve(n.Content[i+1])
 			if val.Kind != yaml.ScalarNode {
 				d.errorf(val, "%s.%s must be text, not %s", what, k.Value, kindName(val))
 				continue
@@ -275,7 +351,11 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, what string) {
 	fields := fieldsOf(v.Type())
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
+		k, val := resolve(n.Content[i]), n.Content[i+1]
+		if k.Tag == "!!merge" {
+			d.errorf(k, "merge keys (<<) are not supported in the ledger; write the keys out so that each line says what it means")
+			continue
+		}
 		if seen[k.Value] {
 			d.errorf(k, "key %q appears twice here; keep one", k.Value)
 			continue
@@ -340,12 +420,22 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
+// MaxSize is the largest ledger file hogo reads, in bytes. A ledger of 200
+// categories is about 350 KB; the limit keeps a wrong or hostile upload from
+// holding the parser for long.
+const MaxSize = 4 << 20
+
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Parse reads a ledger from YAML. It returns the ledger and every problem
 // found while decoding (not yet the semantic checks of Validate). The
 // ledger is nil when the YAML itself cannot be read.
 func Parse(file string, data []byte) (*Ledger, Problems) {
+	if len(data) > MaxSize {
+		return nil, Problems{{File: file, Pos: Pos{1, 1}, Message: fmt.Sprintf(
+			"the file is %d bytes, more than a ledger may be (%d); a ledger of a thousand categories is well under 2 MB: check that this is the ledger, or split off long texts",
+			len(data), MaxSize)}}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		msg := err.Error()
@@ -356,14 +446,87 @@ func Parse(file string, data []byte) (*Ledger, Problems) {
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
-		return nil, Problems{{File: file, Pos: Pos{Line: line, Col: 1},
-			Message: "the file is not valid YAML: " + msg + "; check indentation (spaces, not tabs) and quoting"}}
+		pos := Pos{Line: max(line, 1), Col: 1}
+		hint := "check the indentation (spaces, not tabs) and quoting on this line and the one before"
+		if strings.HasPrefix(msg, "did not find expected ',' or") {
+			// A flow collection ([…] or {…}) that does not close: the
+			// parser names the line before the one where it opened.
+			pos = firstNonBlank(data, line+1)
+			hint = "a [ or { opened on this line is not closed, or its entries are not separated by commas; check the brackets and quotes from here on"
+		} else if p, ok := syntaxErrorPos(data, err.Error()); ok {
+			pos = p
+		}
+		return nil, Problems{{File: file, Pos: pos, Message: "the file is not valid YAML: " + msg + "; " + hint}}
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, Problems{{File: file, Pos: Pos{1, 1}, Message: "the file is empty: a ledger starts with \"version: 1\" and \"organization:\""}}
 	}
-	d := &decoder{file: file}
-	l := new(Ledger)
+	root := resolve(doc.Content[0])
+	if isNull(root) {
+		return nil, Problems{{File: file, Pos: nodePos(root), Message: "the file holds no ledger: a ledger starts with \"version: 1\" and \"organization:\""}}
+	}
+	d := &decoder{file: file, budget: max(minDecodeBudget, decodeBudgetPerByte*len(data))}
+	// Problems about the whole ledger point at its first line, even when
+	// the root is not a mapping and so never gets a position of its own.
+	l := &Ledger{Pos: nodePos(root)}
 	d.decode(doc.Content[0], reflect.ValueOf(l).Elem(), "")
 	return l, d.problems
+}
+
+// syntaxErrorPos finds the line of a YAML syntax error. The line in the
+// parser's message is often that of the enclosing mapping, not of the
+// offending token (and counted from zero), which sends a reader to the
+// wrong place. The parser reads its input as a stream, so a prefix of the
+// file that reaches the offending token fails with the very same message,
+// while a shorter prefix either parses or fails differently at its end: a
+// binary search over prefixes finds the first line whose inclusion produces
+// the error. The position is that line's first non-blank character.
+func syntaxErrorPos(data []byte, msg string) (Pos, bool) {
+	if len(data) > 1<<20 {
+		return Pos{}, false // a few dozen parses of a large file would take seconds
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	same := func(k int) bool {
+		var n yaml.Node
+		err := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
+		return err != nil && err.Error() == msg
+	}
+	lo, hi := 1, len(lines)
+	if !same(hi) {
+		return Pos{}, false
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if same(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return firstNonBlank(data, lo), true
+}
+
+// firstNonBlank returns the position of the first character of the line
+// (1-based) that is not a space, so that a stray tab is pointed at; column 1
+// for a blank line or one out of range.
+func firstNonBlank(data []byte, line int) Pos {
+	if line < 1 {
+		line = 1
+	}
+	rest := data
+	for i := 1; i < line; i++ {
+		nl := bytes.IndexByte(rest, '\n')
+		if nl < 0 {
+			return Pos{Line: line, Col: 1}
+		}
+		rest = rest[nl+1:]
+	}
+	col := 1
+	for col <= len(rest) && rest[col-1] == ' ' {
+		col++
+	}
+	if col > len(rest) || rest[col-1] == '\n' || rest[col-1] == '\r' {
+		col = 1
+	}
+	return Pos{Line: line, Col: col}
 }

@@ -76,6 +76,9 @@ type Ledger struct {
 	Recipients []*Recipient `yaml:"recipients"`
 	JointUses  []*JointUse  `yaml:"joint_uses"`
 	Provision  Provision    `yaml:"provision"`
+	// Entrustment states how processors are chosen and supervised and how
+	// personal information entrusted to the company is handled.
+	Entrustment *EntrustmentPolicy `yaml:"entrustment"`
 
 	ComplaintDesk          Desk                 `yaml:"complaint_desk"`
 	Calendar               Calendar             `yaml:"calendar"`
@@ -133,7 +136,10 @@ type Policy struct {
 	Commitments []Text `yaml:"commitments"`
 	Established Date   `yaml:"established"`
 	Signature   Text   `yaml:"signature"`
-	Pos         Pos    `yaml:"-"`
+	// Amendment says how changes to the policy are made known and from
+	// when they take effect (改定について).
+	Amendment Text `yaml:"amendment"`
+	Pos       Pos  `yaml:"-"`
 }
 
 // ItemType is the type of an item's value; it drives validation of input
@@ -216,7 +222,13 @@ type Source struct {
 	Direct      bool `yaml:"direct"`
 	Written     bool `yaml:"written"`
 	Description Text `yaml:"description"`
-	Pos         Pos  `yaml:"-"`
+	// Provider names the third party the information is received from
+	// (提供元), e.g. 顧客（医療機関等）. Receiving personal data from a third
+	// party obliges the company to confirm how the provider obtained it and
+	// to keep a receipt record (確認記録, APPI Art. 30). A source with a
+	// provider is not direct.
+	Provider Text `yaml:"provider"`
+	Pos      Pos  `yaml:"-"`
 }
 
 // My Number bases: the only purposes for which individual numbers may be
@@ -322,8 +334,24 @@ type Recipient struct {
 	Method         Text     `yaml:"method"`
 	Basis          string   `yaml:"basis"`
 	Foreign        *Foreign `yaml:"foreign"`
-	Pos            Pos      `yaml:"-"`
+	// RecordMethod is how the provision record (提供記録, APPI Art. 29) is
+	// kept: individual (each provision), bulk (一括, for repeated
+	// provision) or contract (the contract serves as the record); it fixes
+	// how long the record is kept (則21: 3 years, 3 years from the last
+	// provision, 1 year from the last provision).
+	RecordMethod string `yaml:"record_method"`
+	Pos          Pos    `yaml:"-"`
 }
+
+// Provision record methods (則19(2), 21).
+const (
+	RecordIndividual = "individual"
+	RecordBulk       = "bulk"
+	RecordContract   = "contract"
+)
+
+// RecordMethods lists the provision record methods.
+var RecordMethods = []string{RecordIndividual, RecordBulk, RecordContract}
 
 // Party is a business named with its address and representative.
 type Party struct {
@@ -373,6 +401,27 @@ type Provision struct {
 	Pos                    Pos      `yaml:"-"`
 }
 
+// EntrustmentPolicy is how processors are supervised (委託先の監督, APPI
+// Art. 25; JIS Q 15001 A.3.4.3.4): selection, contract, periodic checks and
+// sub-entrustment; and how information the company processes for others
+// (受託) is handled.
+type EntrustmentPolicy struct {
+	Statement Text `yaml:"statement"`
+	// Selection: the standard a processor must meet (委託先の選定基準).
+	Selection Text `yaml:"selection"`
+	// Contract: what the entrustment contract binds the processor to
+	// (秘密保持, 再委託の条件, 返却・消去…).
+	Contract Text `yaml:"contract"`
+	// Audit: how and how often the processor is checked.
+	Audit Text `yaml:"audit"`
+	// SubEntrustment: the conditions for sub-entrustment (再委託).
+	SubEntrustment Text `yaml:"sub_entrustment"`
+	// Received: how personal information entrusted to the company by its
+	// clients is used (only for the entrusted work).
+	Received Text `yaml:"received"`
+	Pos      Pos  `yaml:"-"`
+}
+
 // Desk is the complaint desk (苦情・相談窓口, APPI Art. 32(1)(4), 40).
 type Desk struct {
 	Name    Text     `yaml:"name"`
@@ -413,7 +462,9 @@ type AccreditedOrg struct {
 	Desk    Text     `yaml:"desk"`
 	Address Text     `yaml:"address"`
 	Phone   []string `yaml:"phone"`
-	Pos     Pos      `yaml:"-"`
+	// Hours are the organisation's own reception hours, when published.
+	Hours *Hours `yaml:"hours"`
+	Pos   Pos    `yaml:"-"`
 }
 
 // Request types (開示等の請求, APPI Art. 32–35).
@@ -451,13 +502,53 @@ type RequestRules struct {
 	Form      Text            `yaml:"form"`
 	Fees      map[string]*Fee `yaml:"fees"`
 	// FeeNote explains how fees are collected.
-	FeeNote         Text        `yaml:"fee_note"`
-	IDDocuments     IDDocuments `yaml:"id_documents"`
-	Agents          []string    `yaml:"agents"`
-	ResponseMethods []string    `yaml:"response_methods"`
-	RefusalGrounds  []Text      `yaml:"refusal_grounds"`
-	Notes           []Text      `yaml:"notes"`
-	Pos             Pos         `yaml:"-"`
+	FeeNote Text `yaml:"fee_note"`
+	// FeePayment lists how fees may be paid, e.g. bank_transfer.
+	FeePayment []string `yaml:"fee_payment"`
+	// AnswerAfterPayment: the answer is sent only once the fee is paid.
+	AnswerAfterPayment bool        `yaml:"answer_after_payment"`
+	IDDocuments        IDDocuments `yaml:"id_documents"`
+	// Verification lists, per channel, how the requester's identity is
+	// verified (本人確認の方法), e.g. a copy of a licence plus a resident
+	// record by fax.
+	Verification []*Verification `yaml:"verification"`
+	Agents       []string        `yaml:"agents"`
+	// AgentEvidence maps an agent kind to the documents that prove the
+	// agent's authority (代理権の確認), e.g. appointed: 委任状.
+	AgentEvidence   map[string]Text `yaml:"agent_evidence"`
+	ResponseMethods []string        `yaml:"response_methods"`
+	// RefusalGrounds are the cases in which a request is refused or not
+	// answered in full (APPI Art. 33(2)), with the reason given.
+	RefusalGrounds []Text `yaml:"refusal_grounds"`
+	// NonRetainedGrounds are the cases in which revealing whether the data
+	// exists would itself do harm, so that it is not retained personal data
+	// and rights requests do not reach it (令5).
+	NonRetainedGrounds []Text `yaml:"non_retained_grounds"`
+	Notes              []Text `yaml:"notes"`
+	Pos                Pos    `yaml:"-"`
+}
+
+// Requester kinds of a verification method.
+const (
+	RequesterPrincipal = "principal"
+	RequesterAgent     = "agent"
+)
+
+// Verification is one way of verifying a requester's identity (本人確認)
+// for requests arriving by one channel (APPI Art. 37(1), 令12).
+type Verification struct {
+	Channel string `yaml:"channel"`
+	// Requester is principal (本人) or agent (代理人); empty means both.
+	Requester string `yaml:"requester"`
+	// Documents: a copy of any one of these identity documents.
+	Documents []string `yaml:"documents"`
+	// Plus: documents required in addition, all of them.
+	Plus []string `yaml:"plus"`
+	// RegisteredMail: the answer goes by registered mail (書留) to the
+	// address on the document, which completes the check.
+	RegisteredMail bool `yaml:"registered_mail"`
+	Description    Text `yaml:"description"`
+	Pos            Pos  `yaml:"-"`
 }
 
 // IDDocuments says which identity documents are accepted: PhotoCount with a
@@ -509,7 +600,11 @@ type AnonymizedPolicy struct {
 	Statement      Text   `yaml:"statement"`
 	ItemCategories []Text `yaml:"item_categories"`
 	Provision      Text   `yaml:"provision"`
-	Pos            Pos    `yaml:"-"`
+	// Measures are the handling promises: proper processing (則34), the
+	// safeguarding of processing-method information, no re-identification
+	// (APPI Art. 43(1), (2), (5), 45).
+	Measures []Text `yaml:"measures"`
+	Pos      Pos    `yaml:"-"`
 }
 
 // PseudonymizedPolicy states the purposes of pseudonymised information
@@ -517,7 +612,11 @@ type AnonymizedPolicy struct {
 type PseudonymizedPolicy struct {
 	Statement Text   `yaml:"statement"`
 	Purposes  []Text `yaml:"purposes"`
-	Pos       Pos    `yaml:"-"`
+	// Measures are the handling promises: proper processing (則31), the
+	// safeguarding of removed information, no re-identification and no use
+	// of contact details (APPI Art. 41(1), (2), (7), (8)).
+	Measures []Text `yaml:"measures"`
+	Pos      Pos    `yaml:"-"`
 }
 
 // Section is a published section with a title and paragraphs, for promises

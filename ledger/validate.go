@@ -63,6 +63,12 @@ var (
 	ForeignBases = []string{"eu_uk", "equivalent_system", "consent"}
 	Bases        = []string{BasisConsent, BasisOptOut}
 	Media        = []string{"electronic", "paper", "both"}
+	// FeePaymentMethods are the ways a fee may be paid: bank transfer, cash
+	// by registered mail (現金書留), postal money order (定額小為替),
+	// postage stamps, cash at the desk, card.
+	FeePaymentMethods = []string{"bank_transfer", "cash_registered_mail", "postal_money_order", "postage_stamps", "cash", "card"}
+	// Requesters are whom a verification method is for.
+	Requesters = []string{RequesterPrincipal, RequesterAgent}
 )
 
 type validator struct {
@@ -196,6 +202,11 @@ func Validate(file string, l *Ledger) Problems {
 	}
 	for _, s := range l.Sources {
 		v.requireText(s.Name, s.Pos, fmt.Sprintf("source %q name", s.ID), "write how the information is obtained, e.g. Webフォームによる取得")
+		// APPI Art. 30: what a third party provides is not obtained from
+		// the principal directly, and the receipt must be confirmed.
+		if s.Direct && !s.Provider.Empty() {
+			v.errorf(s.Provider.Pos, "source %q names a provider but says direct: true; information provided by a third party is not obtained directly from the principal (APPI Art. 30): write direct: false or remove the provider", s.ID)
+		}
 	}
 	for _, e := range l.Events {
 		v.requireText(e.Name, e.Pos, fmt.Sprintf("event %q name", e.ID), "write what happens, e.g. 雇用契約の終了")
@@ -223,6 +234,10 @@ func Validate(file string, l *Ledger) Problems {
 			v.oneOf(r.Pos, "basis", r.Basis, Bases)
 		}
 		v.requireText(r.Items, r.Pos, fmt.Sprintf("recipient %q items", r.ID), "list the items provided, e.g. 氏名、職歴、保有資格")
+		if r.RecordMethod != "" {
+			// APPI Art. 29, 則19(2), 21: the record's form fixes how long it is kept.
+			v.oneOf(r.Pos, "record_method", r.RecordMethod, RecordMethods)
+		}
 		v.foreign(r.Foreign)
 	}
 
@@ -236,6 +251,16 @@ func Validate(file string, l *Ledger) Problems {
 	if a := l.AccreditedOrganization; a != nil {
 		v.requireText(a.Name, a.Pos, "accredited_organization.name", "write the accredited organisation's name (認定個人情報保護団体)")
 		v.requireText(a.Desk, a.Pos, "accredited_organization.desk", "write where complaints go (苦情の解決の申出先)")
+		if h := a.Hours; h != nil {
+			if !h.Open.Set || !h.Close.Set {
+				v.errorf(h.Pos, "accredited_organization.hours needs open and close, e.g. hours: {open: \"10:00\", close: \"16:00\", days: [mon, tue, wed, thu, fri]}")
+			} else if h.Open.Minutes >= h.Close.Minutes {
+				v.errorf(h.Pos, "accredited_organization.hours opens at %s but closes at %s; close must be later than open", h.Open, h.Close)
+			}
+			for _, day := range h.Days {
+				v.oneOf(h.Pos, "weekday", day, Weekdays)
+			}
+		}
 	}
 	v.requests(l.Requests, root)
 
@@ -424,6 +449,11 @@ func (v *validator) jointUse(j *JointUse, categories map[string]Pos) {
 		v.requireText(r.Address, r.Pos, name+" responsible.address", "write the responsible party's address")
 		v.requireText(r.Representative, r.Pos, name+" responsible.representative", "write the responsible party's representative")
 	}
+	// The first item, the fact of joint use (共同利用をする旨), is the entry
+	// itself; it means nothing unless it says whose data is used jointly.
+	if len(j.Categories) == 0 {
+		v.errorf(j.Pos, "%s names no categories; list the categories whose personal data is used jointly, e.g. categories: [job_seeker] (共同利用をする旨, APPI Art. 27(5)(3))", name)
+	}
 	v.refs(j.Categories, categories, "category", "categories:")
 }
 
@@ -496,5 +526,55 @@ func (v *validator) requests(r RequestRules, root Pos) {
 	}
 	for _, d := range append(append([]string{}, r.IDDocuments.Photo...), r.IDDocuments.NonPhoto...) {
 		v.oneOf(r.IDDocuments.Pos, "identity document", d, IDDocumentKinds)
+	}
+	for _, m := range r.FeePayment {
+		v.oneOf(p, "fee payment method", m, FeePaymentMethods)
+	}
+	if r.AnswerAfterPayment {
+		charged := false
+		for _, f := range r.Fees {
+			charged = charged || f.Amount > 0
+		}
+		if !charged {
+			v.warnf(p, "requests.answer_after_payment is set but no fee is charged; add fees: or remove answer_after_payment")
+		}
+	}
+	for i, m := range r.Verification {
+		what := fmt.Sprintf("requests.verification[%d]", i+1)
+		if m.Channel == "" {
+			v.errorf(m.Pos, "%s names no channel; write channel: one of %s", what, strings.Join(Channels, ", "))
+		} else {
+			v.oneOf(m.Pos, "verification channel", m.Channel, Channels)
+		}
+		if m.Requester != "" {
+			v.oneOf(m.Pos, "verification requester", m.Requester, Requesters)
+		}
+		for _, d := range append(append([]string{}, m.Documents...), m.Plus...) {
+			v.oneOf(m.Pos, "identity document", d, IDDocumentKinds)
+		}
+		// APPI Art. 37(1): the method must be stated so the principal can follow it.
+		if len(m.Documents) == 0 && m.Description.Empty() {
+			v.errorf(m.Pos, "%s says neither which documents are checked nor how; add documents: (e.g. [driver_licence, passport]) or a description", what)
+		}
+	}
+	kinds := make([]string, 0, len(r.AgentEvidence))
+	for k := range r.AgentEvidence {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		e := r.AgentEvidence[k]
+		ep := e.Pos
+		if ep.Line == 0 {
+			ep = p
+		}
+		switch {
+		case !slices.Contains(AgentKinds, k):
+			v.errorf(ep, "agent_evidence: %q is not an agent kind; use one of: %s", k, strings.Join(AgentKinds, ", "))
+		case !slices.Contains(r.Agents, k):
+			v.errorf(ep, "agent_evidence gives evidence for %q, but requests.agents does not accept that kind of agent; add %s to agents or remove this entry", k, k)
+		case e.Empty():
+			v.errorf(ep, "agent_evidence.%s is empty; write the documents that prove the agent's authority, e.g. 委任状", k)
+		}
 	}
 }

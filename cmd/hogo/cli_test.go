@@ -90,8 +90,12 @@ func TestLedgerCheck(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	data, _ := os.ReadFile(files["staffing.yaml"])
 	// An undeclared purpose and a typo'd key, each at a known line.
-	text := strings.Replace(string(data), "      - job_matching\n", "      - job_matchng\n", 1)
+	text := strings.Replace(string(data), "\n    purposes: [job_matching,", "\n    purposes: [job_matchng,", 1)
 	text = strings.Replace(text, "retention:", "retension:", 1)
+	if text == string(data) || !strings.Contains(text, "job_matchng") || !strings.Contains(text, "retension") {
+		t.Fatal("the demo ledger no longer has the lines this test breaks")
+	}
+	seen := map[string]bool{}
 	os.WriteFile(bad, []byte(text), 0o644)
 	code, _, errs = hogoRun(t, "", "ledger", "check", bad)
 	if code != 1 {
@@ -110,17 +114,19 @@ func TestLedgerCheck(t *testing.T) {
 		src := strings.Split(text, "\n")[n-1]
 		switch {
 		case strings.Contains(m[3], "job_matchng"):
+			seen["purpose"] = true
 			if !strings.Contains(src, "job_matchng") || !strings.Contains(m[3], "job_matching") {
 				t.Errorf("undeclared purpose reported at %q: %s", src, m[3])
 			}
 		case strings.Contains(m[3], "retension"):
+			seen["key"] = true
 			if !strings.Contains(src, "retension") || !strings.Contains(m[3], `did you mean "retention"`) {
 				t.Errorf("unknown key reported at %q: %s", src, m[3])
 			}
 		}
 	}
-	if problems < 2 {
-		t.Fatalf("want FILE:LINE:COL problems, got:\n%s", errs)
+	if problems < 2 || !seen["purpose"] || !seen["key"] {
+		t.Fatalf("want FILE:LINE:COL problems for the undeclared purpose and the unknown key, got:\n%s", errs)
 	}
 	if code, _, errs := hogoRun(t, "", "ledger", "check", filepath.Join(t.TempDir(), "missing.yaml")); code != 1 || !strings.Contains(errs, "missing.yaml:1:1:") {
 		t.Fatalf("missing file: %d %q", code, errs)
