@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -59,6 +60,9 @@ func compactDays(days []string) string {
 func (s *Server) portalHome(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "portal.title")
 	p.Portal = true
+	// Not nil: the template reads .Data.Ledger, which a nil Data cannot
+	// answer, and says "no ledger yet" when it is missing.
+	p.Data = map[string]any{}
 	if st := s.Ledger(); st != nil {
 		l := st.Ledger
 		var purposes []string
@@ -66,7 +70,24 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request) {
 			purposes = append(purposes, pp.Description.In(p.Lang))
 		}
 		p.Data = map[string]any{"Ledger": l, "Hours": deskHours(l.ComplaintDesk, p.Lang), "Purposes": purposes,
-			"YearEnd": l.Calendar.YearEnd}
+			"YearEnd": yearEnd(l.Calendar.YearEnd, p.Lang)}
 	}
 	s.render(w, r, http.StatusOK, "portal", p)
+}
+
+// yearEnd writes a year-end closure "12-29..01-03" as 12月29日〜1月3日
+// (Dec 29 – Jan 3).
+func yearEnd(span, lang string) string {
+	var m1, d1, m2, d2 int
+	if _, err := fmt.Sscanf(span, "%d-%d..%d-%d", &m1, &d1, &m2, &d2); err != nil {
+		return span
+	}
+	if lang == "en" {
+		months := []string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+		if m1 < 1 || m1 > 12 || m2 < 1 || m2 > 12 {
+			return span
+		}
+		return fmt.Sprintf("%s %d – %s %d", months[m1], d1, months[m2], d2)
+	}
+	return fmt.Sprintf("%d月%d日〜%d月%d日", m1, d1, m2, d2)
 }

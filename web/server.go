@@ -62,6 +62,13 @@ func NewServer(store hogo.Store, st *staff.Service, log *audit.Log, logger *slog
 	s := &Server{Store: store, Staff: st, Audit: log, Logger: logger, Now: time.Now,
 		metrics: newMetrics(), limiter: newLimiter(10, time.Minute)}
 	s.tmpl = parseTemplates()
+	s.metrics.extra = func(mw *metricWriter) {
+		entries, batches := log.Stats()
+		mw.header("hogo_audit_entries_total", "counter", "Audit entries written by this process.")
+		mw.value("hogo_audit_entries_total", "", float64(entries))
+		mw.header("hogo_audit_batches_total", "counter", "Audit transactions (group commits) by this process.")
+		mw.value("hogo_audit_batches_total", "", float64(batches))
+	}
 	return s
 }
 
