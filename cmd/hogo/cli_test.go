@@ -225,6 +225,44 @@ func TestUsersTokensAudit(t *testing.T) {
 	if tok := lines[len(lines)-1]; !strings.HasPrefix(tok, "hogo_") {
 		t.Fatalf("token line %q", tok)
 	}
+	// Role changes, disabling, password resets and token revocation.
+	if code, _, errs := hogoRun(t, "", "user", "set", "abe", "--role", "desk", "--data", data); code != 0 {
+		t.Fatalf("user set --role: %s", errs)
+	}
+	if code, _, errs := hogoRun(t, "", "user", "set", "abe", "--disable", "--data", data); code != 0 {
+		t.Fatalf("user set --disable: %s", errs)
+	}
+	code, out, _ = hogoRun(t, "", "user", "list", "--json", "--data", data)
+	var listed []struct {
+		Name     string `json:"name"`
+		Role     string `json:"role"`
+		Disabled bool   `json:"disabled"`
+	}
+	json.Unmarshal([]byte(out), &listed)
+	if code != 0 || len(listed) != 2 || listed[0].Name != "abe" || listed[0].Role != "desk" || !listed[0].Disabled {
+		t.Fatalf("after user set: %q", out)
+	}
+	if code, _, errs := hogoRun(t, "", "user", "set", "nobody", "--enable", "--data", data); code != 1 || !strings.Contains(errs, "nobody") {
+		t.Fatalf("user set unknown: %d %q", code, errs)
+	}
+	code, out, errs = hogoRun(t, "", "user", "password", "sato", "--data", data)
+	if pw := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:]); code != 0 || len(pw) != 20 {
+		t.Fatalf("user password: %d %q %q", code, out, errs)
+	}
+	code, out, _ = hogoRun(t, "", "token", "list", "sato", "--data", data)
+	if code != 0 || !strings.Contains(out, "active") || !strings.Contains(out, "hogo_") {
+		t.Fatalf("token list: %q", out)
+	}
+	if code, _, errs := hogoRun(t, "", "token", "revoke", "1", "--data", data); code != 0 {
+		t.Fatalf("token revoke: %s", errs)
+	}
+	if code, out, _ := hogoRun(t, "", "token", "list", "--data", data); code != 0 || !strings.Contains(out, "revoked") {
+		t.Fatalf("token list after revoke: %q", out)
+	}
+	if code, _, _ := hogoRun(t, "", "token", "revoke", "99", "--data", data); code != 1 {
+		t.Fatal("revoking an unknown token succeeded")
+	}
+
 	code, out, errs = hogoRun(t, "", "audit", "verify", "--data", data)
 	if code != 0 || !strings.Contains(out, "verified") {
 		t.Fatalf("audit verify: %d %q %q", code, out, errs)

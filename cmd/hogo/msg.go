@@ -18,7 +18,11 @@ var cliMessages = map[string][2]string{
   ledger export    台帳を Excel・CSV・JSON で出力する
   user add         利用者を追加する
   user list        利用者の一覧
+  user set         利用者の役割を変える・無効にする・有効にする
+  user password    利用者のパスワードを再設定する
   token create     API トークンを発行する
+  token list       API トークンの一覧
+  token revoke     API トークンを失効させる
   audit verify     監査ログの改ざんを検証する
   audit checkpoints 署名付きチェックポイントを出力する
   audit keygen     監査ログの署名鍵を作る
@@ -37,7 +41,11 @@ Commands:
   ledger export    export the ledger as Excel, CSV or JSON
   user add         add a staff user
   user list        list staff users
+  user set         change a user's role, disable or enable them
+  user password    reset a user's password
   token create     create an API token
+  token list       list API tokens
+  token revoke     revoke an API token
   audit verify     verify the audit chain
   audit checkpoints export the signed checkpoints
   audit keygen     make an audit signing key
@@ -53,6 +61,9 @@ Details: hogo COMMAND --help
 	"ledger.exported":  {"%[1]s に %[2]d 行を出力しました", "wrote %[2]d rows to %[1]s"},
 	"user.added":       {"利用者 %s（%s）を追加しました", "added user %s (%s)"},
 	"user.password":    {"初期パスワード（この一度だけ表示されます）:", "initial password (shown only this once):"},
+	"user.updated":     {"利用者 %s を更新しました", "updated user %s"},
+	"user.reset":       {"利用者 %s のパスワードを再設定しました。ログイン中のセッションは終了しました。", "reset the password of %s; their sessions have ended."},
+	"token.revoked":    {"API トークン %d を失効させました", "revoked API token %d"},
 	"token.created":    {"利用者 %s の API トークンを発行しました。この一度だけ表示されます:", "created an API token for %s; it is shown only this once:"},
 	"audit.ok":         {"監査ログは正常です: %d 件、チェックポイント %d 件", "audit chain verified: %d entries, %d checkpoints"},
 	"audit.bad":        {"監査ログの改ざんを検出しました（エントリ %d、%s）: %s", "audit chain tampered (entry %d, %s): %s"},
