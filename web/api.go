@@ -87,8 +87,11 @@ func describeJSONError(body []byte, err error) string {
 		}
 	}
 	if off >= 0 {
+		// The decoder's offset counts the offending byte itself, so the
+		// bytes before it are body[:off-1]. Columns count characters, not
+		// bytes, as an editor does in Japanese text.
 		line, col := 1, 1
-		for _, b := range body[:min(int(off), len(body))] {
+		for _, b := range string(body[:max(0, min(int(off)-1, len(body)))]) {
 			if b == '\n' {
 				line++
 				col = 1
@@ -385,7 +388,11 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, c *who) error 
 			Remote: e.Remote, Detail: e.Detail, Hash: fmt.Sprintf("%x", e.Hash)}
 	}
 	resp := map[string]any{"entries": out}
-	if n := len(entries); n > 0 && entries[n-1].Seq > 1 {
+	limit := f.Limit
+	if limit == 0 {
+		limit = 100
+	}
+	if n := len(entries); n == limit && entries[n-1].Seq > 1 {
 		resp["next_before"] = entries[n-1].Seq
 	}
 	writeJSON(w, http.StatusOK, resp)

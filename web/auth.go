@@ -54,6 +54,9 @@ func (s *Server) api(h apiHandler, allowed permission) http.HandlerFunc {
 		}
 		u, _, err := s.Staff.Token(r.Context(), strings.TrimSpace(secret))
 		if err != nil {
+			if hogo.ErrorCode(err) == hogo.EINTERNAL {
+				s.Logger.Error("token lookup failed", "route", r.Pattern, "err", errorKind(err))
+			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hogo", error="invalid_token"`)
 			writeError(w, r, err)
 			return

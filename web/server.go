@@ -124,9 +124,11 @@ func (s *Server) Handler() http.Handler {
 	}))
 	var h http.Handler = mux
 	h = cop.Handler(h)
+	// Recovery sits inside instrumentation, so that a panic is counted and
+	// logged as the 500 it becomes.
+	h = s.recoverer(h)
 	h = s.instrument(h)
 	h = securityHeaders(h)
-	h = s.recoverer(h)
 	return h
 }
 

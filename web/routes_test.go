@@ -1,0 +1,294 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"net/http"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"hogo.example.jp/hogo"
+)
+
+// operation is one documented or registered API call.
+type operation struct{ method, path string }
+
+func (o operation) String() string { return o.method + " " + o.path }
+
+// openAPIDoc is the part of openapi.json the tests read.
+type openAPIDoc struct {
+	Security []map[string][]string `json:"security"`
+	Paths    map[string]map[string]struct {
+		Security *[]map[string][]string `json:"security"`
+	} `json:"paths"`
+}
+
+func readOpenAPI(t *testing.T) openAPIDoc {
+	t.Helper()
+	b, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d openAPIDoc
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	return d
+}
+
+// operations lists the documented (method, path) pairs, sorted.
+func (d openAPIDoc) operations() []operation {
+	var ops []operation
+	for p, methods := range d.Paths {
+		for m := range methods {
+			ops = append(ops, operation{strings.ToUpper(m), p})
+		}
+	}
+	sortOps(ops)
+	return ops
+}
+
+// public reports whether op is documented as needing no token.
+func (d openAPIDoc) public(op operation) bool {
+	s := d.Paths[op.path][strings.ToLower(op.method)].Security
+	if s != nil {
+		return len(*s) == 0
+	}
+	return len(d.Security) == 0
+}
+
+func sortOps(ops []operation) {
+	sort.Slice(ops, func(i, j int) bool { return ops[i].String() < ops[j].String() })
+}
+
+// registeredRoutes reads the route table out of server.go's apiRoutes, the
+// one the server registers, without running it: the (method, pattern)
+// pairs and, for each, the permission passed to s.api ("" when the handler
+// is not wrapped, i.e. public).
+func registeredRoutes(t *testing.T) map[operation]string {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "server.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fn *ast.FuncDecl
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "apiRoutes" && fd.Recv != nil {
+			fn = fd
+		}
+	}
+	if fn == nil {
+		t.Fatal("server.go has no method apiRoutes: update this test to find the API's route table")
+	}
+	str := func(e ast.Expr) string {
+		lit, ok := e.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			t.Fatalf("%s: route fields must be string literals for this test to read them", fset.Position(e.Pos()))
+		}
+		s, err := strconv.Unquote(lit.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	routes := map[operation]string{}
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		ret, ok := n.(*ast.ReturnStmt)
+		if !ok || len(ret.Results) != 1 {
+			return true
+		}
+		list, ok := ret.Results[0].(*ast.CompositeLit)
+		if !ok {
+			t.Fatalf("%s: apiRoutes must return a slice literal", fset.Position(ret.Pos()))
+		}
+		for _, el := range list.Elts {
+			lit, ok := el.(*ast.CompositeLit)
+			if !ok || len(lit.Elts) != 3 {
+				t.Fatalf("%s: a route must be {method, pattern, handler}", fset.Position(el.Pos()))
+			}
+			var fields [3]ast.Expr
+			for i, e := range lit.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					idx := map[string]int{"method": 0, "pattern": 1, "handler": 2}
+					i = idx[kv.Key.(*ast.Ident).Name]
+					e = kv.Value
+				}
+				fields[i] = e
+			}
+			op := operation{str(fields[0]), str(fields[1])}
+			perm := ""
+			if call, ok := fields[2].(*ast.CallExpr); ok && len(call.Args) == 2 {
+				if id, ok := call.Args[1].(*ast.Ident); ok {
+					perm = id.Name
+				}
+			}
+			if _, dup := routes[op]; dup {
+				t.Errorf("route %s registered twice", op)
+			}
+			routes[op] = perm
+		}
+		return false
+	})
+	if len(routes) == 0 {
+		t.Fatal("found no routes in apiRoutes")
+	}
+	return routes
+}
+
+// TestOpenAPIMatchesRouteTable is the guard that openapi.json documents
+// exactly the routes the server registers, in both directions.
+func TestOpenAPIMatchesRouteTable(t *testing.T) {
+	doc := readOpenAPI(t)
+	var registered []operation
+	for op, perm := range registeredRoutes(t) {
+		registered = append(registered, op)
+		// A route is public in the document exactly when it is public in
+		// the code.
+		if doc.Paths[op.path] != nil && doc.public(op) != (perm == "") {
+			t.Errorf("%s: documented public=%v, but the server wraps it in %q", op, doc.public(op), perm)
+		}
+	}
+	names := func(ops []operation) []string {
+		sortOps(ops)
+		var out []string
+		for _, op := range ops {
+			out = append(out, op.String())
+		}
+		return out
+	}
+	if diff := cmp.Diff(names(doc.operations()), names(registered)); diff != "" {
+		t.Errorf("openapi.json (-) and apiRoutes in server.go (+) differ:\n%s", diff)
+	}
+}
+
+// TestOpenAPIServed checks from outside that every documented operation
+// reaches a handler (not the /api/ catch-all), that a route the server does
+// not have is caught by the same probe, and that the served document is
+// the file.
+func TestOpenAPIServed(t *testing.T) {
+	h := newHarness(t)
+	file, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := h.api("GET", "/api/v1/openapi.json", "", "")
+	if served.status != 200 || string(served.body) != string(file) {
+		t.Fatalf("served openapi.json (%d) differs from the file", served.status)
+	}
+	if ct := served.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("openapi.json Content-Type = %q", ct)
+	}
+	doc := readOpenAPI(t)
+
+	reaches := func(t *testing.T, op operation) (bool, *response) {
+		path := strings.ReplaceAll(op.path, "{id}", strconv.FormatInt(h.users[hogo.RoleStaff].ID, 10))
+		body := ""
+		if op.method == "POST" {
+			body = "{}"
+		}
+		r := h.in(t).as(hogo.RoleAdmin, op.method, path, body)
+		return r.status != http.StatusMethodNotAllowed && !strings.Contains(r.String(), "there is no API endpoint"), r
+	}
+	for _, op := range doc.operations() {
+		if ok, r := reaches(t, op); !ok {
+			t.Errorf("documented %s is not served: %d %s", op, r.status, r.body)
+		}
+		if !doc.public(op) {
+			// Everything not documented as public needs a token.
+			path := strings.ReplaceAll(op.path, "{id}", "1")
+			if r := h.api(op.method, path, "", ""); r.status != http.StatusUnauthorized {
+				t.Errorf("%s without a token: %d, want 401", op, r.status)
+			}
+		}
+	}
+	// The probe tells an absent route apart: were these documented, the
+	// loop above would fail.
+	for _, op := range []operation{{"GET", "/api/v1/users/{id}"}, {"DELETE", "/api/v1/users/{id}/tokens"}, {"GET", "/api/v2/me"}} {
+		if ok, r := reaches(t, op); ok {
+			t.Errorf("probe says absent %s is served: %d %s", op, r.status, r.body)
+		}
+	}
+}
+
+// allowedRoles is the permission matrix, written from web/auth.go and
+// server.go (anyRole, adminOnly, canSeeUsers, canSeeAudit) and the
+// summaries in openapi.json; it is not derived from the responses.
+var allowedRoles = map[string][]hogo.Role{
+	"GET /api/v1/openapi.json":       hogo.Roles,
+	"GET /api/v1/me":                 hogo.Roles,
+	"GET /api/v1/ledger":             hogo.Roles,
+	"GET /api/v1/ledger/export":      hogo.Roles,
+	"GET /api/v1/users":              {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/users":             {hogo.RoleAdmin},
+	"POST /api/v1/users/{id}/tokens": {hogo.RoleAdmin},
+	"GET /api/v1/audit":              {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/audit/verify":      {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/audit/checkpoints":  {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
+}
+
+// TestAPIRoleMatrix walks every documented route with every role: each
+// call succeeds or is refused with 403, as the matrix says, and every
+// refusal is audited.
+func TestAPIRoleMatrix(t *testing.T) {
+	h := newHarness(t)
+	doc := readOpenAPI(t)
+	denied := 0
+	documented := map[string]bool{}
+	for _, op := range doc.operations() {
+		documented[op.String()] = true
+	}
+	for op := range allowedRoles {
+		if !documented[op] {
+			t.Errorf("allowedRoles lists %s, which openapi.json does not document", op)
+		}
+	}
+	for _, op := range doc.operations() {
+		allowed, ok := allowedRoles[op.String()]
+		if !ok {
+			t.Errorf("%s is not in allowedRoles: add who may call it", op)
+			continue
+		}
+		for _, role := range hogo.Roles {
+			t.Run(op.String()+" as "+string(role), func(t *testing.T) {
+				h := h.in(t)
+				path := strings.ReplaceAll(op.path, "{id}", strconv.FormatInt(h.users[hogo.RoleStaff].ID, 10))
+				body := ""
+				switch op.String() {
+				case "POST /api/v1/users":
+					body = fmt.Sprintf(`{"name":"walk-%s","role":"staff"}`, role)
+				case "POST /api/v1/users/{id}/tokens":
+					body = `{"name":"walk"}`
+				}
+				r := h.as(role, op.method, path, body)
+				if slices.Contains(allowed, role) {
+					if r.status < 200 || r.status > 299 {
+						t.Errorf("%s as %s: %d, want success\n%s", op, role, r.status, r.body)
+					}
+					return
+				}
+				denied++
+				if r.status != http.StatusForbidden {
+					t.Fatalf("%s as %s: %d, want 403\n%s", op, role, r.status, r.body)
+				}
+				if code, msg, _ := r.errorJSON(t); code != hogo.EFORBIDDEN || !strings.Contains(msg, string(role)) {
+					t.Errorf("%s as %s: code %q message %q", op, role, code, msg)
+				}
+			})
+		}
+	}
+	var l auditListJSON
+	h.as(hogo.RoleAdmin, "GET", "/api/v1/audit?action=access.denied&limit=1000", "").decode(t, &l)
+	if len(l.Entries) != denied {
+		t.Errorf("%d access.denied entries for %d refusals", len(l.Entries), denied)
+	}
+}
