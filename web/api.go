@@ -14,6 +14,7 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/staff"
 )
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
@@ -136,6 +137,119 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, c *who) e
 		out["password"] = generated
 	}
 	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request, c *who) error {
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Role     *hogo.Role `json:"role"`
+		Disabled *bool      `json:"disabled"`
+	}
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if in.Role == nil && in.Disabled == nil {
+		return hogo.Errorf(hogo.EINVALID, "send \"role\" and/or \"disabled\" to change")
+	}
+	if in.Role != nil {
+		if err := s.Staff.SetRole(r.Context(), c.Actor, id, *in.Role); err != nil {
+			return err
+		}
+	}
+	if in.Disabled != nil {
+		if err := s.Staff.SetDisabled(r.Context(), c.Actor, id, *in.Disabled); err != nil {
+			return err
+		}
+	}
+	u, err := s.Store.FindUserByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user": s.userJSON(u)})
+	return nil
+}
+
+func (s *Server) apiResetPassword(w http.ResponseWriter, r *http.Request, c *who) error {
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Password string `json:"password"`
+	}
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	pw, generated := in.Password, ""
+	if pw == "" {
+		pw = staff.GeneratePassword()
+		generated = pw
+	}
+	if err := s.Staff.SetPassword(r.Context(), c.Actor, id, pw); err != nil {
+		return err
+	}
+	out := map[string]any{"ok": true}
+	if generated != "" {
+		out["password"] = generated
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type tokenJSON struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	Revoked    bool       `json:"revoked"`
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.In(hogo.Tokyo)
+	return &t
+}
+
+func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, c *who) error {
+	var userID int64
+	if v := r.URL.Query().Get("user"); v != "" {
+		id, err := parseID(v)
+		if err != nil {
+			return err
+		}
+		userID = id
+	}
+	toks, err := s.Store.ListTokens(r.Context(), userID)
+	if err != nil {
+		return err
+	}
+	out := make([]tokenJSON, len(toks))
+	for i, t := range toks {
+		out[i] = tokenJSON{ID: t.ID, UserID: t.UserID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt.In(hogo.Tokyo),
+			ExpiresAt: optTime(t.ExpiresAt), LastUsedAt: optTime(t.LastUsedAt), Revoked: t.Revoked}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": out})
+	return nil
+}
+
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, c *who) error {
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.Staff.RevokeToken(r.Context(), c.Actor, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

@@ -175,6 +175,9 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /console/users/{id}/disable", s.console(s.usersDisable(true), "users.title", adminOnly))
 	mux.HandleFunc("POST /console/users/{id}/enable", s.console(s.usersDisable(false), "users.title", adminOnly))
 	mux.HandleFunc("POST /console/users/{id}/tokens", s.console(s.usersToken, "users.title", adminOnly))
+	mux.HandleFunc("POST /console/users/{id}/role", s.console(s.usersRole, "users.title", adminOnly))
+	mux.HandleFunc("POST /console/users/{id}/password", s.console(s.usersPassword, "users.title", adminOnly))
+	mux.HandleFunc("POST /console/tokens/{id}/revoke", s.console(s.tokensRevoke, "users.title", adminOnly))
 	mux.HandleFunc("GET /console/audit", s.console(s.auditPage, "audit.title", canSeeAudit))
 	mux.HandleFunc("POST /console/audit/verify", s.console(s.auditVerify, "audit.title", canSeeAudit))
 }
@@ -303,11 +306,25 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *who, p *pa
 	if err != nil {
 		p.Error = hogo.ErrorMessage(err)
 	}
-	p.Data = map[string]any{"Users": users, "Roles": hogo.Roles, "Now": s.Now()}
+	data := map[string]any{"Users": users, "Roles": hogo.Roles, "Now": s.Now()}
+	if c.User.Role == hogo.RoleAdmin {
+		toks, err := s.Store.ListTokens(r.Context(), 0)
+		if err != nil {
+			p.Error = hogo.ErrorMessage(err)
+		}
+		names := map[int64]string{}
+		for _, u := range users {
+			names[u.ID] = u.Name
+		}
+		data["Tokens"], data["TokenUsers"] = toks, names
+	}
+	p.Data = data
 	if p.Flash == "" {
-		p.Flash = r.URL.Query().Get("flash")
-		if p.Flash != "" {
-			p.Flash = p.T(p.Flash)
+		// Only known message keys: the page never echoes a query string.
+		if key := r.URL.Query().Get("flash"); strings.HasPrefix(key, "users.") {
+			if _, ok := messages[key]; ok {
+				p.Flash = p.T(key)
+			}
 		}
 	}
 	s.render(w, r, http.StatusOK, "users", p)
@@ -370,6 +387,50 @@ func (s *Server) usersToken(w http.ResponseWriter, r *http.Request, c *who, p *p
 	}
 	p.Flash = p.T("users.tokencreated") + " " + secret
 	s.usersPage(w, r, c, p)
+}
+
+func (s *Server) usersRole(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	id, err := parseID(r.PathValue("id"))
+	if err == nil {
+		err = s.Staff.SetRole(r.Context(), c.Actor, id, hogo.Role(r.PostFormValue("role")))
+	}
+	if err != nil {
+		p.Error = hogo.ErrorMessage(err)
+		s.usersPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
+		return
+	}
+	http.Redirect(w, r, "/console/users?flash=users.roleset", http.StatusSeeOther)
+}
+
+func (s *Server) usersPassword(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	id, err := parseID(r.PathValue("id"))
+	pw := staff.GeneratePassword()
+	var u *hogo.User
+	if err == nil {
+		if u, err = s.Store.FindUserByID(r.Context(), id); err == nil {
+			err = s.Staff.SetPassword(r.Context(), c.Actor, id, pw)
+		}
+	}
+	if err != nil {
+		p.Error = hogo.ErrorMessage(err)
+		s.usersPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
+		return
+	}
+	p.Flash = fmt.Sprintf("%s %s: %s", p.T("users.pwreset"), u.Name, pw)
+	s.usersPage(w, r, c, p)
+}
+
+func (s *Server) tokensRevoke(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	id, err := parseID(r.PathValue("id"))
+	if err == nil {
+		err = s.Staff.RevokeToken(r.Context(), c.Actor, id)
+	}
+	if err != nil {
+		p.Error = hogo.ErrorMessage(err)
+		s.usersPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
+		return
+	}
+	http.Redirect(w, r, "/console/users?flash=users.revoked#tokens", http.StatusSeeOther)
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {

@@ -224,16 +224,20 @@ func TestOpenAPIServed(t *testing.T) {
 // server.go (anyRole, adminOnly, canSeeUsers, canSeeAudit) and the
 // summaries in openapi.json; it is not derived from the responses.
 var allowedRoles = map[string][]hogo.Role{
-	"GET /api/v1/openapi.json":       hogo.Roles,
-	"GET /api/v1/me":                 hogo.Roles,
-	"GET /api/v1/ledger":             hogo.Roles,
-	"GET /api/v1/ledger/export":      hogo.Roles,
-	"GET /api/v1/users":              {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
-	"POST /api/v1/users":             {hogo.RoleAdmin},
-	"POST /api/v1/users/{id}/tokens": {hogo.RoleAdmin},
-	"GET /api/v1/audit":              {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
-	"POST /api/v1/audit/verify":      {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
-	"GET /api/v1/audit/checkpoints":  {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/openapi.json":         hogo.Roles,
+	"GET /api/v1/me":                   hogo.Roles,
+	"GET /api/v1/ledger":               hogo.Roles,
+	"GET /api/v1/ledger/export":        hogo.Roles,
+	"GET /api/v1/users":                {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/users":               {hogo.RoleAdmin},
+	"POST /api/v1/users/{id}/tokens":   {hogo.RoleAdmin},
+	"PATCH /api/v1/users/{id}":         {hogo.RoleAdmin},
+	"POST /api/v1/users/{id}/password": {hogo.RoleAdmin},
+	"GET /api/v1/tokens":               {hogo.RoleAdmin},
+	"DELETE /api/v1/tokens/{id}":       {hogo.RoleAdmin},
+	"GET /api/v1/audit":                {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/audit/verify":        {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/audit/checkpoints":    {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
 }
 
 // TestAPIRoleMatrix walks every documented route with every role: each
@@ -268,6 +272,16 @@ func TestAPIRoleMatrix(t *testing.T) {
 					body = fmt.Sprintf(`{"name":"walk-%s","role":"staff"}`, role)
 				case "POST /api/v1/users/{id}/tokens":
 					body = `{"name":"walk"}`
+				case "PATCH /api/v1/users/{id}":
+					body = `{"role":"staff"}`
+				case "POST /api/v1/users/{id}/password":
+					body = `{}`
+				case "DELETE /api/v1/tokens/{id}":
+					// A token of its own, so the walk never revokes
+					// the tokens it calls with.
+					var tok struct{ ID int64 }
+					h.as(hogo.RoleAdmin, "POST", fmt.Sprintf("/api/v1/users/%d/tokens", h.users[hogo.RoleStaff].ID), `{"name":"walk-revoke"}`).decode(t, &tok)
+					path = fmt.Sprintf("/api/v1/tokens/%d", tok.ID)
 				}
 				r := h.as(role, op.method, path, body)
 				if slices.Contains(allowed, role) {
