@@ -28,8 +28,25 @@ type Error struct {
 	Message string
 	// Field names the input field, column or ledger path at fault, if any.
 	Field string
+	// Ja is the message in Japanese, when the error is one a person in
+	// the console or at the command line meets.
+	Ja string
 	// Err is an underlying cause kept for errors.Is / errors.As.
 	Err error
+}
+
+// NewError returns a domain error with its message in Japanese and English;
+// both formats take the same args (use %[n]v where the word order differs).
+func NewError(code, field, ja, en string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(en, args...), Ja: fmt.Sprintf(ja, args...)}
+}
+
+// In returns the message in lang ("ja" or "en"), falling back to English.
+func (e *Error) In(lang string) string {
+	if lang == "ja" && e.Ja != "" {
+		return e.Ja
+	}
+	return e.Message
 }
 
 // Error implements the error interface.
@@ -64,6 +81,16 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// ErrorMessageIn is ErrorMessage in lang: the Japanese message when the
+// error has one and lang is "ja".
+func ErrorMessageIn(err error, lang string) string {
+	var e *Error
+	if errors.As(err, &e) && e.Code != EINTERNAL {
+		return e.In(lang)
+	}
+	return ErrorMessage(err)
 }
 
 // ErrorMessage returns the message of the first domain error in err's chain.

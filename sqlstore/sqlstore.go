@@ -191,9 +191,9 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 	}
 	switch {
 	case have < want:
-		return hogo.Errorf(hogo.ESCHEMA, "the database schema is at version %d but this hogo needs version %d; run \"hogo migrate\" (or start with --migrate) first", have, want)
+		return hogo.NewError(hogo.ESCHEMA, "", "データベースのスキーマはバージョン%dですが、この hogo にはバージョン%dが必要です。先に「hogo migrate」を実行してください（または --migrate を付けて起動）", "the database schema is at version %d but this hogo needs version %d; run \"hogo migrate\" (or start with --migrate) first", have, want)
 	case have > want:
-		return hogo.Errorf(hogo.ESCHEMA, "the database schema is at version %d, newer than this hogo (version %d); run a newer hogo", have, want)
+		return hogo.NewError(hogo.ESCHEMA, "", "データベースのスキーマ（バージョン%d）はこの hogo（バージョン%d）より新しいため、新しい hogo を使ってください", "the database schema is at version %d, newer than this hogo (version %d); run a newer hogo", have, want)
 	}
 	return nil
 }

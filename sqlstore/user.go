@@ -47,7 +47,7 @@ func (db *DB) CreateUser(ctx context.Context, u *hogo.User) error {
 		u.Name, u.DisplayName, string(u.Role), u.PasswordHash, b2i(u.Disabled), u.FailedLogins, nanos(u.LockedUntil),
 		nanos(now), nanos(now), nanos(u.LastLoginAt)).Scan(&u.ID)
 	if err != nil && db.Dialect.IsUnique(err) {
-		return hogo.FieldErrorf(hogo.ECONFLICT, "name", "a user named %q already exists; choose another name", u.Name)
+		return hogo.NewError(hogo.ECONFLICT, "name", "利用者名「%s」はすでに使われています。別の名前にしてください", "a user named %q already exists; choose another name", u.Name)
 	}
 	return err
 }
@@ -63,7 +63,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *hogo.User) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return hogo.Errorf(hogo.ENOTFOUND, "user %d does not exist", u.ID)
+		return hogo.NewError(hogo.ENOTFOUND, "", "利用者 %d は存在しません", "user %d does not exist", u.ID)
 	}
 	return nil
 }
@@ -72,7 +72,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *hogo.User) error {
 func (db *DB) FindUserByID(ctx context.Context, id int64) (*hogo.User, error) {
 	u, err := scanUser(db.Read.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hogo.Errorf(hogo.ENOTFOUND, "user %d does not exist", id)
+		return nil, hogo.NewError(hogo.ENOTFOUND, "", "利用者 %d は存在しません", "user %d does not exist", id)
 	}
 	return u, err
 }
@@ -238,7 +238,7 @@ func (db *DB) RevokeToken(ctx context.Context, id int64) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return hogo.Errorf(hogo.ENOTFOUND, "token %d does not exist", id)
+		return hogo.NewError(hogo.ENOTFOUND, "", "APIトークン %d は存在しません", "token %d does not exist", id)
 	}
 	return nil
 }

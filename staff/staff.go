@@ -41,7 +41,12 @@ func New(users hogo.UserService, audit Auditor) *Service {
 		LockAfter: 5, LockFor: 15 * time.Minute, SessionTTL: 2 * time.Hour, SessionMax: 12 * time.Hour}
 }
 
-var errBadLogin = hogo.Errorf(hogo.EUNAUTHORIZED, "the user name or password is wrong")
+// passwordError says what a new password must be.
+func passwordError() error {
+	return hogo.NewError(hogo.EINVALID, "password", "パスワードは%d文字以上にしてください", "the password must be at least %d characters long", MinPasswordLength)
+}
+
+var errBadLogin = hogo.NewError(hogo.EUNAUTHORIZED, "", "利用者名またはパスワードが正しくありません", "the user name or password is wrong")
 
 func (s *Service) audit(ctx context.Context, e *hogo.AuditEntry) error {
 	if err := s.Audit.Append(ctx, e); err != nil {
@@ -54,17 +59,17 @@ func (s *Service) audit(ctx context.Context, e *hogo.AuditEntry) error {
 func (s *Service) AddUser(ctx context.Context, actor hogo.Actor, name, display string, role hogo.Role, password string) (*hogo.User, string, error) {
 	name = strings.TrimSpace(name)
 	if !validName(name) {
-		return nil, "", hogo.FieldErrorf(hogo.EINVALID, "name", "the user name %q is not valid: use 1–64 letters, digits, '.', '_' or '-'", name)
+		return nil, "", hogo.NewError(hogo.EINVALID, "name", "利用者名「%s」は使えません。半角英数字と「.」「_」「-」で1〜64文字にしてください", "the user name %q is not valid: use 1–64 letters, digits, '.', '_' or '-'", name)
 	}
 	if !role.Valid() {
-		return nil, "", hogo.FieldErrorf(hogo.EINVALID, "role", "role %q is not known; use one of admin, manager, desk, staff, auditor", role)
+		return nil, "", hogo.NewError(hogo.EINVALID, "role", "役割「%s」はありません。admin、manager、desk、staff、auditor のいずれかを指定してください", "role %q is not known; use one of admin, manager, desk, staff, auditor", role)
 	}
 	generated := ""
 	if password == "" {
 		password = GeneratePassword()
 		generated = password
 	} else if msg := CheckPasswordPolicy(password); msg != "" {
-		return nil, "", hogo.FieldErrorf(hogo.EINVALID, "password", "%s", msg)
+		return nil, "", passwordError()
 	}
 	hash, err := HashPassword(password, s.Params)
 	if err != nil {
@@ -98,7 +103,7 @@ func validName(n string) bool {
 // SetPassword replaces a user's password and ends their sessions.
 func (s *Service) SetPassword(ctx context.Context, actor hogo.Actor, userID int64, password string) error {
 	if msg := CheckPasswordPolicy(password); msg != "" {
-		return hogo.FieldErrorf(hogo.EINVALID, "password", "%s", msg)
+		return passwordError()
 	}
 	u, err := s.Users.FindUserByID(ctx, userID)
 	if err != nil {
@@ -142,7 +147,7 @@ func (s *Service) SetRole(ctx context.Context, actor hogo.Actor, userID int64, r
 // SetDisabled disables or enables a user; disabling ends their sessions.
 func (s *Service) SetDisabled(ctx context.Context, actor hogo.Actor, userID int64, disabled bool) error {
 	if actor.UserID == userID && disabled {
-		return hogo.Errorf(hogo.EINVALID, "you cannot disable your own account; ask another administrator")
+		return hogo.NewError(hogo.EINVALID, "", "自分のアカウントは無効にできません。別の管理者に依頼してください", "you cannot disable your own account; ask another administrator")
 	}
 	u, err := s.Users.FindUserByID(ctx, userID)
 	if err != nil {
@@ -189,7 +194,7 @@ func (s *Service) Login(ctx context.Context, name, password, remote string) (*ho
 			return err
 		}
 		if reason == "locked" {
-			return hogo.Errorf(hogo.ELOCKED, "this account is locked after repeated failed sign-ins; try again later or ask an administrator")
+			return hogo.NewError(hogo.ELOCKED, "", "ログインの失敗が続いたため、このアカウントは一時的にロックされています。しばらくしてから再度お試しいただくか、管理者にご連絡ください", "this account is locked after repeated failed sign-ins; try again later or ask an administrator")
 		}
 		return errBadLogin
 	}
@@ -314,12 +319,12 @@ func (s *Service) CreateToken(ctx context.Context, actor hogo.Actor, userName, t
 	u, err := s.Users.FindUserByName(ctx, userName)
 	if err != nil {
 		if hogo.ErrorCode(err) == hogo.ENOTFOUND {
-			return "", nil, hogo.FieldErrorf(hogo.ENOTFOUND, "user", "there is no user named %q; see hogo user list", userName)
+			return "", nil, hogo.NewError(hogo.ENOTFOUND, "user", "利用者「%s」は登録されていません（hogo user list で確認できます）", "there is no user named %q; see hogo user list", userName)
 		}
 		return "", nil, err
 	}
 	if u.Disabled {
-		return "", nil, hogo.Errorf(hogo.EINVALID, "user %q is disabled; enable it before creating a token", userName)
+		return "", nil, hogo.NewError(hogo.EINVALID, "", "利用者「%s」は無効です。有効にしてからトークンを発行してください", "user %q is disabled; enable it before creating a token", userName)
 	}
 	if tokenName == "" {
 		tokenName = "api"

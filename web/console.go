@@ -166,7 +166,7 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/ledger", s.console(s.ledgerPage, "ledger.title", anyRole))
 	mux.HandleFunc("GET /console/ledger/export", s.console(func(w http.ResponseWriter, r *http.Request, c *who, p *page) {
 		if err := s.exportLedger(w, r, c.Actor); err != nil {
-			p.Error = hogo.ErrorMessage(err)
+			p.Error = hogo.ErrorMessageIn(err, p.Lang)
 			s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
 		}
 	}, "ledger.title", anyRole))
@@ -304,13 +304,13 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, c *who, p *p
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
 	users, err := s.Store.ListUsers(r.Context())
 	if err != nil {
-		p.Error = hogo.ErrorMessage(err)
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
 	}
 	data := map[string]any{"Users": users, "Roles": hogo.Roles, "Now": s.Now()}
 	if c.User.Role == hogo.RoleAdmin {
 		toks, err := s.Store.ListTokens(r.Context(), 0)
 		if err != nil {
-			p.Error = hogo.ErrorMessage(err)
+			p.Error = hogo.ErrorMessageIn(err, p.Lang)
 		}
 		names := map[int64]string{}
 		for _, u := range users {
@@ -334,7 +334,7 @@ func (s *Server) usersCreate(w http.ResponseWriter, r *http.Request, c *who, p *
 	u, generated, err := s.Staff.AddUser(r.Context(), c.Actor, r.PostFormValue("name"), r.PostFormValue("display_name"),
 		hogo.Role(r.PostFormValue("role")), r.PostFormValue("password"))
 	if err != nil {
-		p.Error = hogo.ErrorMessage(err)
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
 		w2 := &statusOverride{ResponseWriter: w, status: httpStatus(hogo.ErrorCode(err))}
 		s.usersPage(w2, r, c, p)
 		return
@@ -363,7 +363,7 @@ func (s *Server) usersDisable(disabled bool) consoleHandler {
 			err = s.Staff.SetDisabled(r.Context(), c.Actor, id, disabled)
 		}
 		if err != nil {
-			p.Error = hogo.ErrorMessage(err)
+			p.Error = hogo.ErrorMessageIn(err, p.Lang)
 			s.usersPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
 			return
 		}
@@ -381,7 +381,7 @@ func (s *Server) usersToken(w http.ResponseWriter, r *http.Request, c *who, p *p
 		}
 	}
 	if err != nil {
-		p.Error = hogo.ErrorMessage(err)
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
 		s.usersPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
 		return
 	}
@@ -395,7 +395,7 @@ func (s *Server) usersRole(w http.ResponseWriter, r *http.Request, c *who, p *pa
 		err = s.Staff.SetRole(r.Context(), c.Actor, id, hogo.Role(r.PostFormValue("role")))
 	}
 	if err != nil {
-		p.Error = hogo.ErrorMessage(err)
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
 		s.usersPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
 		return
 	}
@@ -412,7 +412,7 @@ func (s *Server) usersPassword(w http.ResponseWriter, r *http.Request, c *who, p
 		}
 	}
 	if err != nil {
-		p.Error = hogo.ErrorMessage(err)
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
 		s.usersPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
 		return
 	}
@@ -426,7 +426,7 @@ func (s *Server) tokensRevoke(w http.ResponseWriter, r *http.Request, c *who, p 
 		err = s.Staff.RevokeToken(r.Context(), c.Actor, id)
 	}
 	if err != nil {
-		p.Error = hogo.ErrorMessage(err)
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
 		s.usersPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
 		return
 	}
@@ -436,14 +436,14 @@ func (s *Server) tokensRevoke(w http.ResponseWriter, r *http.Request, c *who, p 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
 	f, err := auditFilter(r)
 	if err != nil {
-		p.Error = hogo.ErrorMessage(err)
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
 	}
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
 	entries, err := s.listAudit(r.Context(), c.Actor, f)
 	if err != nil {
-		p.Error = hogo.ErrorMessage(err)
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
 	}
 	data := map[string]any{"Entries": entries, "Filter": f}
 	if n := len(entries); n > 0 && entries[n-1].Seq > 1 && n == f.Limit {
@@ -462,7 +462,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c *who, p *pa
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request, c *who, p *page) {
 	v, err := s.verifyAudit(r.Context(), c.Actor)
 	if err != nil {
-		p.Error = hogo.ErrorMessage(err)
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
 	} else {
 		p.Data = v
 	}

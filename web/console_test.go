@@ -231,7 +231,7 @@ func TestConsoleUsers(t *testing.T) {
 		t.Error("user not disabled")
 	}
 	wantStatus(t, "disable yourself", admin.post("/console/users/"+itoa(h.users[hogo.RoleAdmin].ID)+"/disable", url.Values{"csrf": {token}}),
-		http.StatusBadRequest, "your own account")
+		http.StatusBadRequest, "自分のアカウントは無効にできません")
 	wantRedirect(t, "enable", admin.post("/console/users/"+id+"/enable", url.Values{"csrf": {token}}), http.StatusSeeOther, "/console/users")
 	wantStatus(t, "token", admin.post("/console/users/"+id+"/tokens", url.Values{"csrf": {token}, "name": {"console"}}),
 		http.StatusOK, "APIトークンを発行しました", "hogo_")

@@ -261,9 +261,10 @@ func httpStatus(code string) int {
 
 type errorBody struct {
 	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-		Field   string `json:"field,omitempty"`
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		MessageJa string `json:"message_ja,omitempty"`
+		Field     string `json:"field,omitempty"`
 	} `json:"error"`
 }
 
@@ -276,8 +277,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var de *hogo.Error
 	if errors.As(err, &de) {
 		b.Error.Field = de.Field
+		b.Error.MessageJa = de.Ja
 		if de.Code == hogo.EINTERNAL {
-			b.Error.Message = "internal error"
+			b.Error.Message, b.Error.MessageJa = "internal error", ""
 		}
 	}
 	if b.Error.Code == hogo.ERATELIMITED {

@@ -110,7 +110,12 @@ func run(ctx context.Context, args []string, io *stdio) int {
 		}
 		// The operator sees the whole message: errors are composed by hogo
 		// and carry no personal data.
-		fmt.Fprintln(io.err, e.p.msg("error", err.Error()))
+		msg := err.Error()
+		var de *hogo.Error
+		if errors.As(err, &de) {
+			msg = de.In(e.lang)
+		}
+		fmt.Fprintln(io.err, e.p.msg("error", msg))
 		return 1
 	}
 	fmt.Fprintln(io.err, e.p.msg("unknown.command", strings.Join(args, " ")))
