@@ -82,7 +82,8 @@ type AuditService interface {
 	AuditHead(ctx context.Context) (AuditHead, error)
 	// ScanAudit calls fn for every stored entry with after < Seq <= until
 	// (until 0: no upper bound), in ascending Seq order, passing the stored
-	// body and hash. Several scans may run at once.
+	// body and hash, which are valid only until fn returns. Several scans
+	// may run at once.
 	ScanAudit(ctx context.Context, after, until int64, fn func(seq int64, body, hash []byte) error) error
 	// ListAudit returns entries newest first.
 	ListAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)

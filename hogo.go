@@ -108,13 +108,11 @@ type UserService interface {
 	FindUserByName(ctx context.Context, name string) (*User, error)
 	ListUsers(ctx context.Context) ([]*User, error)
 	CountUsers(ctx context.Context) (int, error)
-	// CountLoginAttempt atomically counts a sign-in attempt before the
-	// password is checked, so that parallel guesses cannot outrun the
-	// lockout. Unless the user is locked at now, it adds one to the failure
-	// count; the lockAfter-th attempt in a row locks the user until
-	// lockUntil and restarts the count. allowed is false when the user was
-	// already locked; locking reports whether this attempt set the lock.
-	CountLoginAttempt(ctx context.Context, userID int64, now time.Time, lockAfter int, lockUntil time.Time) (allowed, locking bool, err error)
+	// RecordLoginFailure atomically adds one to a user's failed sign-ins;
+	// the lockAfter-th failure in a row locks the user until lockUntil and
+	// restarts the count. locking reports whether this failure set the lock.
+	// Concurrent failures, from several nodes too, each count.
+	RecordLoginFailure(ctx context.Context, userID int64, lockAfter int, lockUntil time.Time) (locking bool, err error)
 
 	CreateSession(ctx context.Context, s *Session) error
 	FindSession(ctx context.Context, idHash []byte) (*Session, error)

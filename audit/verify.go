@@ -178,7 +178,7 @@ func (p *part) scan(ctx context.Context, store hogo.AuditService) error {
 		// entry is missing, the range before reports it.
 		prev = nil
 		err := store.ScanAudit(ctx, p.lo-2, p.lo-1, func(_ int64, _, hash []byte) error {
-			prev = hash
+			prev = bytes.Clone(hash)
 			return nil
 		})
 		if err != nil {
@@ -186,6 +186,12 @@ func (p *part) scan(ctx context.Context, store hogo.AuditService) error {
 		}
 	}
 	var c Chain
+	// prev and last are copied into buffers of their own: the store's
+	// slices are valid only during the callback.
+	prevBuf, lastBuf := make([]byte, 0, HashSize), make([]byte, 0, HashSize)
+	if prev != nil {
+		prev = append(prevBuf, prev...)
+	}
 	expect := p.lo
 	err := store.ScanAudit(ctx, p.lo-1, p.hi, func(seq int64, body, hash []byte) error {
 		if seq != expect {
@@ -208,13 +214,16 @@ func (p *part) scan(ctx context.Context, store hogo.AuditService) error {
 				return errStop
 			}
 		}
-		prev, p.last = hash, hash
+		prev = append(prevBuf[:0], hash...)
 		p.count++
 		expect++
 		return nil
 	})
 	if err != nil && !errors.Is(err, errStop) {
 		return err
+	}
+	if p.count > 0 {
+		p.last = append(lastBuf, prev...)
 	}
 	if p.problem == nil && expect <= p.hi {
 		p.problem = &Problem{Seq: expect, Kind: KindRemoved, Message: removedMsg(expect, p.hi)}

@@ -107,7 +107,7 @@ func (db *DB) ScanAudit(ctx context.Context, after, until int64, fn func(seq int
 		n := 0
 		for rows.Next() {
 			var seq int64
-			var body, hash []byte
+			var body, hash sql.RawBytes
 			if err := rows.Scan(&seq, &body, &hash); err != nil {
 				rows.Close()
 				return err

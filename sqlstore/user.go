@@ -111,22 +111,24 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// CountLoginAttempt implements hogo.UserService in one UPDATE, so that
-// concurrent attempts are serialised by the database.
-func (db *DB) CountLoginAttempt(ctx context.Context, userID int64, now time.Time, lockAfter int, lockUntil time.Time) (bool, bool, error) {
+// RecordLoginFailure implements hogo.UserService in one UPDATE, so that
+// concurrent failures are serialised by the database.
+func (db *DB) RecordLoginFailure(ctx context.Context, userID int64, lockAfter int, lockUntil time.Time) (bool, error) {
+	var failed int
 	var locked int64
 	err := db.Write.QueryRowContext(ctx, `UPDATE users SET
 		failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END,
 		locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END
-		WHERE id = $3 AND locked_until <= $4 RETURNING locked_until`,
-		lockAfter, nanos(lockUntil), userID, nanos(now)).Scan(&locked)
+		WHERE id = $3 RETURNING failed_logins, locked_until`,
+		lockAfter, nanos(lockUntil), userID).Scan(&failed, &locked)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, false, nil
+		return false, hogo.NewError(hogo.ENOTFOUND, "", "利用者 %d は存在しません", "user %d does not exist", userID)
 	}
 	if err != nil {
-		return false, false, err
+		return false, err
 	}
-	return true, locked == nanos(lockUntil), nil
+	// The count restarts exactly when this failure set the lock.
+	return failed == 0 && locked == nanos(lockUntil), nil
 }
 
 // CreateSession stores a session.

@@ -31,6 +31,9 @@ type Service struct {
 	// SessionMax how long it lives at all.
 	SessionTTL time.Duration
 	SessionMax time.Duration
+
+	// checking holds a mutex per user ID, taken around password checks.
+	checking sync.Map
 }
 
 // New returns a service with the default policy: five failures lock the
@@ -212,21 +215,18 @@ func (s *Service) Login(ctx context.Context, name, password, remote string) (*ho
 		CheckPassword(dummyHash(), password)
 		return nil, "", nil, fail(u, "disabled")
 	}
+	// One password check at a time per user on this node, with the user
+	// read again inside: parallel guesses queue, and those behind the
+	// failure that sets the lock find the account locked. Failures are
+	// counted atomically in the store, so several nodes add up too.
+	mu, _ := s.checking.LoadOrStore(u.ID, new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	if u, err = s.Users.FindUserByID(ctx, u.ID); err != nil {
+		return nil, "", nil, err
+	}
 	if u.Locked(now) {
 		return nil, "", nil, fail(u, "locked")
-	}
-	// Count the attempt before checking the password: parallel guesses
-	// each take a place in the count, and none runs once the lock is set.
-	locking := false
-	if s.LockAfter > 0 {
-		allowed, l, err := s.Users.CountLoginAttempt(ctx, u.ID, now, s.LockAfter, now.Add(s.LockFor))
-		if err != nil {
-			return nil, "", nil, err
-		}
-		if !allowed {
-			return nil, "", nil, fail(u, "locked")
-		}
-		locking = l
 	}
 	ok, err := CheckPassword(u.PasswordHash, password)
 	if err != nil {
@@ -234,8 +234,14 @@ func (s *Service) Login(ctx context.Context, name, password, remote string) (*ho
 	}
 	if !ok {
 		reason := "bad_password"
-		if locking {
-			reason = "bad_password_locked"
+		if s.LockAfter > 0 {
+			locking, err := s.Users.RecordLoginFailure(ctx, u.ID, s.LockAfter, now.Add(s.LockFor))
+			if err != nil {
+				return nil, "", nil, err
+			}
+			if locking {
+				reason = "bad_password_locked"
+			}
 		}
 		return nil, "", nil, fail(u, reason)
 	}

@@ -129,22 +129,31 @@ func testUsers(t *testing.T, h Harness) {
 		t.Fatalf("CountUsers = %d", n)
 	}
 
-	// Login attempts: the third in a row locks; while locked none counts.
+	// Failed sign-ins: the third in a row locks and restarts the count.
 	abe, _ := db.FindUserByName(ctx, "abe")
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	until := now.Add(15 * time.Minute)
-	for i, want := range []struct{ allowed, locking bool }{{true, false}, {true, false}, {true, true}, {false, false}} {
-		allowed, locking, err := db.CountLoginAttempt(ctx, abe.ID, now, 3, until)
-		if err != nil || allowed != want.allowed || locking != want.locking {
-			t.Fatalf("attempt %d: allowed %v locking %v err %v, want %+v", i+1, allowed, locking, err, want)
+	until := time.Date(2026, 11, 23, 12, 15, 0, 0, time.UTC)
+	for i, want := range []bool{false, false, true, false} {
+		locking, err := db.RecordLoginFailure(ctx, abe.ID, 3, until)
+		if err != nil || locking != want {
+			t.Fatalf("failure %d: locking %v err %v, want %v", i+1, locking, err, want)
 		}
 	}
 	abe, _ = db.FindUserByID(ctx, abe.ID)
-	if !abe.LockedUntil.Equal(until) || abe.FailedLogins != 0 {
+	if !abe.LockedUntil.Equal(until) || abe.FailedLogins != 1 {
 		t.Fatalf("after lock: %+v", abe)
 	}
-	if allowed, _, _ := db.CountLoginAttempt(ctx, abe.ID, until, 3, until.Add(time.Hour)); !allowed {
-		t.Fatal("attempt after the lock ended was refused")
+	_, err = db.RecordLoginFailure(ctx, 9999, 3, until)
+	wantCode(t, err, hogo.ENOTFOUND)
+	// Concurrent failures all count.
+	before, _ := db.FindUserByID(ctx, got.ID)
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); db.RecordLoginFailure(ctx, got.ID, 1000, until) }()
+	}
+	wg.Wait()
+	if u, _ := db.FindUserByID(ctx, got.ID); u.FailedLogins != before.FailedLogins+20 {
+		t.Fatalf("20 concurrent failures counted as %d", u.FailedLogins-before.FailedLogins)
 	}
 }
 
