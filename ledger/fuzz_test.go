@@ -43,6 +43,9 @@ func FuzzParse(f *testing.F) {
 			if p.Message == "" {
 				t.Errorf("problem at %s has no message", p.Pos)
 			}
+			if p.Ja == "" {
+				t.Errorf("problem at %s has no Japanese message: %s", p.Pos, p.Message)
+			}
 		}
 		if hasErrors := len(ps.Errors()) > 0; hasErrors == (l != nil) {
 			t.Errorf("ledger returned = %v with %d errors; want a ledger exactly when there are none:\n%s", l != nil, len(ps.Errors()), ps)

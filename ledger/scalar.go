@@ -7,6 +7,23 @@ import (
 	"time"
 )
 
+// ParseError is a value that cannot be read, e.g. a date that is not one.
+// Error gives its message in English; Ja gives it in Japanese. The decoder
+// reports both.
+type ParseError struct {
+	Ja, En string
+}
+
+// Error returns the English message.
+func (e *ParseError) Error() string { return e.En }
+
+// parseErrorf makes a ParseError formatted from ja and en with the same
+// args (see format2).
+func parseErrorf(ja, en string, args ...any) *ParseError {
+	j, e := format2(ja, en, args)
+	return &ParseError{Ja: j, En: e}
+}
+
 // Date is a calendar date without a time, written YYYY-MM-DD.
 type Date struct {
 	Year  int
@@ -34,7 +51,8 @@ func (d Date) Time(loc *time.Location) time.Time {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
 	if err != nil {
-		return Date{}, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD, e.g. 2026-04-01", s)
+		return Date{}, parseErrorf("「%s」は日付として読めません。YYYY-MM-DD の形式で書いてください（例: 2026-04-01）。",
+			"%q is not a date: write it as YYYY-MM-DD, e.g. 2026-04-01", s)
 	}
 	return Date{t.Year(), t.Month(), t.Day()}, nil
 }
@@ -106,7 +124,8 @@ func ParsePeriod(s string) (Period, error) {
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		i++
 	}
-	bad := fmt.Errorf("%q is not a period: write a number and a unit, e.g. 30d, 6m or 5y (days, months, years)", orig)
+	bad := parseErrorf("「%s」は期間として読めません。30d、6m、5y のように数と単位（d: 日、m: 月、y: 年）で書いてください。",
+		"%q is not a period: write a number and a unit, e.g. 30d, 6m or 5y (days, months, years)", orig)
 	if i == 0 || i > 4 {
 		return Period{}, bad
 	}
@@ -124,7 +143,7 @@ func ParsePeriod(s string) (Period, error) {
 		return Period{}, bad
 	}
 	if n <= 0 {
-		return Period{}, fmt.Errorf("%q: a retention period must be longer than zero", orig)
+		return Period{}, parseErrorf("「%s」では期間が0です。保存期間は0より長くしてください。", "%q: a retention period must be longer than zero", orig)
 	}
 	return Period{N: n, Unit: u}, nil
 }
@@ -155,7 +174,8 @@ func (c Clock) String() string {
 func (c *Clock) parseScalar(s string) error {
 	t, err := time.Parse("15:04", strings.TrimSpace(s))
 	if err != nil {
-		return fmt.Errorf("%q is not a time of day: write it as HH:MM, e.g. 09:00", s)
+		return parseErrorf("「%s」は時刻として読めません。HH:MM の形式で書いてください（例: 09:00）。",
+			"%q is not a time of day: write it as HH:MM, e.g. 09:00", s)
 	}
 	*c = Clock{Minutes: t.Hour()*60 + t.Minute(), Set: true}
 	return nil

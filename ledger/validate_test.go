@@ -112,49 +112,52 @@ func TestValidationRules(t *testing.T) {
 	}
 }
 
+// inlineRules are the cases of TestInlineRules: each appends YAML to the
+// minimal ledger.
+var inlineRules = []struct {
+	name   string
+	append string
+	want   []want
+}{
+	{
+		name: "accredited organisation hours reversed",
+		append: "accredited_organization:\n" +
+			"  name: 一般社団法人テスト協会\n" +
+			"  desk: 苦情相談室\n" +
+			"  hours: {open: \"16:00\", close: \"10:00\"}\n",
+		want: []want{{"42:10", false, []string{"accredited_organization.hours opens at 16:00 but closes at 10:00", "close must be later than open"}}},
+	},
+	{
+		name:   "unknown fee payment method",
+		append: "requests:\n  fee_payment: [bitcoin]\n",
+		want:   []want{{"40:3", false, []string{`fee payment method "bitcoin" is not known`, "use one of: bank_transfer"}}},
+	},
+	{
+		name:   "answer after payment without a fee",
+		append: "requests:\n  answer_after_payment: true\n",
+		want:   []want{{"40:3", true, []string{"answer_after_payment is set but no fee is charged", "add fees: or remove answer_after_payment"}}},
+	},
+	{
+		name:   "fee for an unknown request type",
+		append: "requests:\n  fees:\n    refund: {amount: 100}\n",
+		want:   []want{{"41:5", false, []string{`fees: "refund" is not a request type`, "use one of: notify_purpose"}}},
+	},
+	{
+		name:   "a fee with no value",
+		append: "requests:\n  fees:\n    disclose:\n",
+		want:   []want{{"41:5", false, []string{"requests.fees.disclose has no value", "fill it in or remove the key"}}},
+	},
+	{
+		name:   "a verification channel hogo does not know",
+		append: "requests:\n  verification:\n    - {channel: pigeon, documents: [passport]}\n",
+		want:   []want{{"41:7", false, []string{`verification channel "pigeon" is not known`, "use one of: portal"}}},
+	},
+}
+
 // TestInlineRules covers rules whose YAML is shortest written inline.
 func TestInlineRules(t *testing.T) {
 	base := readFile(t, "testdata/minimal.yaml")
-	tests := []struct {
-		name   string
-		append string
-		want   []want
-	}{
-		{
-			name: "accredited organisation hours reversed",
-			append: "accredited_organization:\n" +
-				"  name: 一般社団法人テスト協会\n" +
-				"  desk: 苦情相談室\n" +
-				"  hours: {open: \"16:00\", close: \"10:00\"}\n",
-			want: []want{{"42:10", false, []string{"accredited_organization.hours opens at 16:00 but closes at 10:00", "close must be later than open"}}},
-		},
-		{
-			name:   "unknown fee payment method",
-			append: "requests:\n  fee_payment: [bitcoin]\n",
-			want:   []want{{"40:3", false, []string{`fee payment method "bitcoin" is not known`, "use one of: bank_transfer"}}},
-		},
-		{
-			name:   "answer after payment without a fee",
-			append: "requests:\n  answer_after_payment: true\n",
-			want:   []want{{"40:3", true, []string{"answer_after_payment is set but no fee is charged", "add fees: or remove answer_after_payment"}}},
-		},
-		{
-			name:   "fee for an unknown request type",
-			append: "requests:\n  fees:\n    refund: {amount: 100}\n",
-			want:   []want{{"41:5", false, []string{`fees: "refund" is not a request type`, "use one of: notify_purpose"}}},
-		},
-		{
-			name:   "a fee with no value",
-			append: "requests:\n  fees:\n    disclose:\n",
-			want:   []want{{"41:5", false, []string{"requests.fees.disclose has no value", "fill it in or remove the key"}}},
-		},
-		{
-			name:   "a verification channel hogo does not know",
-			append: "requests:\n  verification:\n    - {channel: pigeon, documents: [passport]}\n",
-			want:   []want{{"41:7", false, []string{`verification channel "pigeon" is not known`, "use one of: portal"}}},
-		},
-	}
-	for _, tt := range tests {
+	for _, tt := range inlineRules {
 		t.Run(tt.name, func(t *testing.T) {
 			data := base + tt.append
 			l, ps := ledger.ParseAndValidate("inline.yaml", []byte(data))
@@ -200,7 +203,12 @@ func TestAliasBomb(t *testing.T) {
 	}
 	found := false
 	for _, p := range ps {
-		found = found || strings.Contains(p.Message, "expands to too many values through aliases")
+		if strings.Contains(p.Message, "expands to too many values through aliases") {
+			found = true
+			if !strings.Contains(p.Ja, "エイリアス") {
+				t.Errorf("the alias problem has no Japanese message: %q", p.Ja)
+			}
+		}
 	}
 	if !found {
 		t.Errorf("no problem about alias expansion among:\n%s", ps)
@@ -249,23 +257,25 @@ func readFile(t testing.TB, path string) string {
 	return string(data)
 }
 
+// oddFiles are the cases of TestParseOddFiles.
+var oddFiles = []struct {
+	name, data string
+	want       want
+}{
+	{"empty", "", want{"1:1", false, []string{"the file is empty"}}},
+	{"only a comment", "# 台帳\n", want{"1:1", false, []string{"the file is empty"}}},
+	{"null document", "~\n", want{"1:1", false, []string{"the file holds no ledger"}}},
+	{"anchored null document", "&0", want{"1:1", false, []string{"the file holds no ledger"}}},
+	{"a list, not a mapping", "- version: 1\n", want{"1:1", false, []string{"must be a mapping (key: value), not a list"}}},
+	{"unclosed list", "version: 1\ncategories: [a,\n  b\n", want{"2:1", false, []string{"not valid YAML", "a [ or { opened on this line is not closed"}}},
+	{"tab indentation", "version: 1\norganization:\n\tname: x\n", want{"3:1", false, []string{"not valid YAML", "spaces, not tabs"}}},
+	{"too large", strings.Repeat("#", ledger.MaxSize+1), want{"1:1", false, []string{"more than a ledger may be"}}},
+}
+
 // TestParseOddFiles covers files that are not ledgers at all, each found
 // to need care by fuzzing or by thought.
 func TestParseOddFiles(t *testing.T) {
-	tests := []struct {
-		name, data string
-		want       want
-	}{
-		{"empty", "", want{"1:1", false, []string{"the file is empty"}}},
-		{"only a comment", "# 台帳\n", want{"1:1", false, []string{"the file is empty"}}},
-		{"null document", "~\n", want{"1:1", false, []string{"the file holds no ledger"}}},
-		{"anchored null document", "&0", want{"1:1", false, []string{"the file holds no ledger"}}},
-		{"a list, not a mapping", "- version: 1\n", want{"1:1", false, []string{"must be a mapping (key: value), not a list"}}},
-		{"unclosed list", "version: 1\ncategories: [a,\n  b\n", want{"2:1", false, []string{"not valid YAML", "a [ or { opened on this line is not closed"}}},
-		{"tab indentation", "version: 1\norganization:\n\tname: x\n", want{"3:1", false, []string{"not valid YAML", "spaces, not tabs"}}},
-		{"too large", strings.Repeat("#", ledger.MaxSize+1), want{"1:1", false, []string{"more than a ledger may be"}}},
-	}
-	for _, tt := range tests {
+	for _, tt := range oddFiles {
 		t.Run(tt.name, func(t *testing.T) {
 			l, ps := ledger.ParseAndValidate("odd.yaml", []byte(tt.data))
 			if l != nil {

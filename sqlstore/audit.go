@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -10,19 +11,26 @@ import (
 	"hogo.example.jp/hogo"
 )
 
-const auditInsertCols = 4 // seq, at, body, hash
+// BlockSize is the most entries one audit_log row holds. An append of many
+// entries writes one row per BlockSize of them; a single entry is a row of
+// its own.
+const BlockSize = 64
 
-// insertSQL returns a multi-row INSERT of n entries.
+const hashSize = 32
+
+const blockCols = 5 // seq, n, at, bodies, hashes
+
+// insertSQL returns a multi-row INSERT of n blocks.
 func insertSQL(n int) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO audit_log (seq, at, body, hash) VALUES `)
+	b.WriteString(`INSERT INTO audit_log (seq, n, at, bodies, hashes) VALUES `)
 	p := 1
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteByte('(')
-		for j := 0; j < auditInsertCols; j++ {
+		for j := 0; j < blockCols; j++ {
 			if j > 0 {
 				b.WriteByte(',')
 			}
@@ -34,8 +42,63 @@ func insertSQL(n int) string {
 	return b.String()
 }
 
+// block is one row of audit_log.
+type block struct {
+	seq            int64
+	n              int
+	at             int64
+	bodies, hashes []byte
+}
+
+// makeBlocks packs sealed entries into rows.
+func makeBlocks(entries []*hogo.AuditEntry) []block {
+	blocks := make([]block, 0, (len(entries)+BlockSize-1)/BlockSize)
+	for start := 0; start < len(entries); start += BlockSize {
+		chunk := entries[start:min(start+BlockSize, len(entries))]
+		size := 0
+		for _, e := range chunk {
+			size += len(e.Body) + 1
+		}
+		b := block{seq: chunk[0].Seq, n: len(chunk), at: chunk[0].Time.UnixNano(),
+			bodies: make([]byte, 0, size), hashes: make([]byte, 0, len(chunk)*hashSize)}
+		for _, e := range chunk {
+			b.bodies = append(append(b.bodies, e.Body...), '\n')
+			b.hashes = append(b.hashes, e.Hash...)
+		}
+		blocks = append(blocks, b)
+	}
+	return blocks
+}
+
+// entries calls fn for each entry of a stored block, numbered from its
+// first seq. A block whose parts do not add up (it was altered) still yields
+// n entries, with what is there: verification then names the entry.
+func (b *block) entries(fn func(seq int64, body, hash []byte) error) error {
+	rest := b.bodies
+	for i := 0; i < b.n; i++ {
+		var body []byte
+		if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+			body, rest = rest[:j], rest[j+1:]
+		} else {
+			body, rest = rest, nil
+		}
+		var hash []byte
+		if (i+1)*hashSize <= len(b.hashes) {
+			hash = b.hashes[i*hashSize : (i+1)*hashSize]
+		}
+		if i == b.n-1 && (len(rest) > 0 || len(b.hashes) != b.n*hashSize) {
+			// More bodies or hashes than entries: the block was altered.
+			hash = nil
+		}
+		if err := fn(b.seq+int64(i), body, hash); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // AppendAudit implements hogo.AuditService: one transaction per batch, the
-// head read under the write lock, rows inserted in multi-row statements.
+// head read under the write lock, entries packed into blocks of BlockSize.
 func (db *DB) AppendAudit(ctx context.Context, entries []*hogo.AuditEntry, seal func(hogo.AuditHead) (hogo.AuditHead, error)) error {
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
@@ -51,30 +114,16 @@ func (db *DB) AppendAudit(ctx context.Context, entries []*hogo.AuditEntry, seal 
 	if err != nil {
 		return err
 	}
-	// Rows go in multi-row INSERTs of a fixed size, prepared once per batch;
-	// the rest in one smaller statement.
-	per := max(1, min(db.Dialect.MaxParams/auditInsertCols, db.Dialect.InsertRows))
-	args := make([]any, 0, per*auditInsertCols)
-	var full *sql.Stmt
-	for start := 0; start < len(entries); start += per {
-		chunk := entries[start:min(start+per, len(entries))]
+	blocks := makeBlocks(entries)
+	per := max(1, min(db.Dialect.MaxParams/blockCols, db.Dialect.InsertRows))
+	args := make([]any, 0, min(per, len(blocks))*blockCols)
+	for start := 0; start < len(blocks); start += per {
+		chunk := blocks[start:min(start+per, len(blocks))]
 		args = args[:0]
-		for _, e := range chunk {
-			args = append(args, e.Seq, e.Time.UnixNano(), e.Body, e.Hash)
+		for _, b := range chunk {
+			args = append(args, b.seq, b.n, b.at, b.bodies, b.hashes)
 		}
-		var err error
-		if len(chunk) == per {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, insertSQL(per)); err != nil {
-					return fmt.Errorf("prepare audit insert: %w", err)
-				}
-				defer full.Close()
-			}
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, insertSQL(len(chunk)), args...)
-		}
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, insertSQL(len(chunk)), args...); err != nil {
 			return fmt.Errorf("insert audit entries: %w", err)
 		}
 	}
@@ -92,29 +141,50 @@ func (db *DB) AuditHead(ctx context.Context) (hogo.AuditHead, error) {
 	return h, err
 }
 
-// ScanAudit calls fn for every entry after seq `after`, in order. Rows are
-// read in pages so that no transaction stays open for the whole scan.
-func (db *DB) ScanAudit(ctx context.Context, after, until int64, fn func(seq int64, body, hash []byte) error) error {
-	const page = 50000
-	if until <= 0 {
-		until = 1<<63 - 1
-	}
+// scanBlocks calls fn for the blocks holding entries after < seq <= until,
+// in the order given ("ASC" or "DESC"), in pages so that no transaction
+// stays open for long.
+func (db *DB) scanBlocks(ctx context.Context, after, until int64, order string, fn func(*block) error) error {
+	const page = 2000
+	first := true
 	for {
-		rows, err := db.Read.QueryContext(ctx, `SELECT seq, body, hash FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`, after, until, page)
+		var q string
+		var args []any
+		switch {
+		case order == "ASC" && first:
+			// A block that starts at or before `after` may still hold
+			// later entries: the newest such block is included.
+			q = `SELECT seq, n, at, bodies, hashes FROM audit_log
+				WHERE seq >= COALESCE((SELECT MAX(seq) FROM audit_log WHERE seq <= $1), 0) AND seq <= $2
+				ORDER BY seq LIMIT $3`
+			args = []any{after, until, page}
+		case order == "ASC":
+			q = `SELECT seq, n, at, bodies, hashes FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`
+			args = []any{after, until, page}
+		default:
+			q = `SELECT seq, n, at, bodies, hashes FROM audit_log WHERE seq <= $1 AND seq > $2 ORDER BY seq DESC LIMIT $3`
+			args = []any{until, after, page}
+		}
+		rows, err := db.Read.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
 		n := 0
+		var b block
 		for rows.Next() {
-			var seq int64
-			var body, hash sql.RawBytes
-			if err := rows.Scan(&seq, &body, &hash); err != nil {
+			var bodies, hashes sql.RawBytes
+			if err := rows.Scan(&b.seq, &b.n, &b.at, &bodies, &hashes); err != nil {
 				rows.Close()
 				return err
 			}
+			b.bodies, b.hashes = bodies, hashes
 			n++
-			after = seq
-			if err := fn(seq, body, hash); err != nil {
+			if order == "ASC" {
+				after = b.seq // later pages start after this block
+			} else {
+				until = b.seq - 1
+			}
+			if err := fn(&b); err != nil {
 				rows.Close()
 				return err
 			}
@@ -127,14 +197,31 @@ func (db *DB) ScanAudit(ctx context.Context, after, until int64, fn func(seq int
 		if n < page {
 			return nil
 		}
+		first = false
 	}
+}
+
+// ScanAudit calls fn for every entry with after < seq <= until, in order.
+// body and hash are valid only during fn.
+func (db *DB) ScanAudit(ctx context.Context, after, until int64, fn func(seq int64, body, hash []byte) error) error {
+	if until <= 0 {
+		until = 1<<63 - 1
+	}
+	return db.scanBlocks(ctx, after, until, "ASC", func(b *block) error {
+		return b.entries(func(seq int64, body, hash []byte) error {
+			if seq <= after || seq > until {
+				return nil
+			}
+			return fn(seq, body, hash)
+		})
+	})
 }
 
 // ListAudit returns entries newest first. Filters apply to the decoded
 // bodies (the table has no secondary index, to keep appends fast); it reads
-// backwards in pages and stops after scanning maxScan entries.
+// backwards and stops after scanning maxScan entries.
 func (db *DB) ListAudit(ctx context.Context, f hogo.AuditFilter) ([]*hogo.AuditEntry, error) {
-	const page, maxScan = 2000, 500000
+	const maxScan = 500000
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 100
@@ -144,40 +231,38 @@ func (db *DB) ListAudit(ctx context.Context, f hogo.AuditFilter) ([]*hogo.AuditE
 		before = 1<<63 - 1
 	}
 	var out []*hogo.AuditEntry
-	for scanned := 0; scanned < maxScan && len(out) < limit; {
-		rows, err := db.Read.QueryContext(ctx, `SELECT seq, body, hash FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, before, page)
-		if err != nil {
-			return nil, err
-		}
-		n := 0
-		for rows.Next() && len(out) < limit {
-			var seq int64
-			var body, hash []byte
-			if err := rows.Scan(&seq, &body, &hash); err != nil {
-				rows.Close()
-				return nil, err
+	scanned := 0
+	errDone := fmt.Errorf("done")
+	// A block that starts before `before` may hold entries past it; the
+	// block filter below keeps those out.
+	err := db.scanBlocks(ctx, -1, before-1, "DESC", func(b *block) error {
+		var in []*hogo.AuditEntry
+		b.entries(func(seq int64, body, hash []byte) error {
+			if seq >= before {
+				return nil
 			}
-			n++
-			before = seq
 			var e hogo.AuditEntry
 			if err := json.Unmarshal(body, &e); err != nil {
 				// A damaged body is listed as such; verification names it.
 				e = hogo.AuditEntry{Action: "(unreadable)"}
 			}
-			e.Seq, e.Body, e.Hash = seq, body, hash
-			if matches(&e, f) {
-				out = append(out, &e)
+			e.Seq, e.Body, e.Hash = seq, bytes.Clone(body), bytes.Clone(hash)
+			in = append(in, &e)
+			return nil
+		})
+		for i := len(in) - 1; i >= 0 && len(out) < limit; i-- {
+			if matches(in[i], f) {
+				out = append(out, in[i])
 			}
 		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, err
+		scanned += b.n
+		if len(out) >= limit || scanned >= maxScan {
+			return errDone
 		}
-		scanned += n
-		if n < page {
-			break
-		}
+		return nil
+	})
+	if err != nil && err != errDone {
+		return nil, err
 	}
 	return out, nil
 }
@@ -190,9 +275,9 @@ func matches(e *hogo.AuditEntry, f hogo.AuditFilter) bool {
 
 // CountAudit returns the number of stored entries.
 func (db *DB) CountAudit(ctx context.Context) (int64, error) {
-	var n int64
-	err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`).Scan(&n)
-	return n, err
+	var n sql.NullInt64
+	err := db.Read.QueryRowContext(ctx, `SELECT SUM(n) FROM audit_log`).Scan(&n)
+	return n.Int64, err
 }
 
 // PutCheckpoint stores a checkpoint.

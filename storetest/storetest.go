@@ -258,20 +258,37 @@ func entry(i int) *hogo.AuditEntry {
 		Detail: map[string]string{"items": "name,email"}}
 }
 
-// fill appends n entries from several goroutines and checkpoints.
+// fill appends n entries from several goroutines, some one at a time and
+// some several per call, so that blocks of many sizes are stored.
 func fill(t *testing.T, l *audit.Log, n int) {
 	t.Helper()
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
+	next := make(chan int, n)
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
 		go func(g int) {
 			defer wg.Done()
-			for i := g; i < n; i += 8 {
-				if err := l.Append(ctx, entry(i)); err != nil {
+			per := 1 + g%4*3 // 1, 4, 7 or 10 entries per call
+			var batch []*hogo.AuditEntry
+			for i := range next {
+				batch = append(batch, entry(i))
+				if len(batch) == per {
+					if err := l.Append(ctx, batch...); err != nil {
+						errs <- err
+						return
+					}
+					batch = nil
+				}
+			}
+			if len(batch) > 0 {
+				if err := l.Append(ctx, batch...); err != nil {
 					errs <- err
-					return
 				}
 			}
 		}(g)
@@ -324,111 +341,187 @@ func testAppendOnly(t *testing.T, h Harness) {
 	key, _ := audit.GenerateKey()
 	fill(t, newLog(t, db, key), 5)
 	ctx := context.Background()
-	if _, err := db.Write.ExecContext(ctx, `UPDATE audit_log SET at = 1 WHERE seq = 2`); err == nil {
+	if _, err := db.Write.ExecContext(ctx, `UPDATE audit_log SET at = 1`); err == nil {
 		t.Fatal("UPDATE of audit_log succeeded")
 	}
-	if _, err := db.Write.ExecContext(ctx, `DELETE FROM audit_log WHERE seq = 2`); err == nil {
+	if _, err := db.Write.ExecContext(ctx, `DELETE FROM audit_log`); err == nil {
 		t.Fatal("DELETE from audit_log succeeded")
+	}
+}
+
+// stored is one audit entry as stored: its position (the number the block
+// layout gives it), body and hash, and the block it came from.
+type stored struct {
+	seq        int64
+	body, hash []byte
+	block      int64
+}
+
+// loadEntries reads every stored entry in order.
+func loadEntries(t *testing.T, db *sqlstore.DB) []stored {
+	t.Helper()
+	rows, err := db.Read.Query(`SELECT seq, n, bodies, hashes FROM audit_log ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []stored
+	for rows.Next() {
+		var seq int64
+		var n int
+		var bodies, hashes []byte
+		if err := rows.Scan(&seq, &n, &bodies, &hashes); err != nil {
+			t.Fatal(err)
+		}
+		parts := bytes.Split(bytes.TrimSuffix(bodies, []byte("\n")), []byte("\n"))
+		if len(parts) != n || len(hashes) != 32*n {
+			t.Fatalf("block %d is not well formed", seq)
+		}
+		for i := 0; i < n; i++ {
+			out = append(out, stored{seq: seq + int64(i), body: parts[i], hash: hashes[32*i : 32*i+32], block: seq})
+		}
+	}
+	return out
+}
+
+// storeEntries rewrites the table from entries, keeping the original blocks
+// together where numbers still run on, as an attacker who edits entries
+// inside blocks would leave them.
+func storeEntries(t *testing.T, db *sqlstore.DB, entries []stored) {
+	t.Helper()
+	exec := func(q string, args ...any) {
+		if _, err := db.Write.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`DELETE FROM audit_log`)
+	for i := 0; i < len(entries); {
+		j := i + 1
+		for j < len(entries) && entries[j].block == entries[i].block && entries[j].seq == entries[j-1].seq+1 {
+			j++
+		}
+		var bodies, hashes []byte
+		for _, e := range entries[i:j] {
+			bodies = append(append(bodies, e.body...), '\n')
+			hashes = append(hashes, e.hash...)
+		}
+		exec(`INSERT INTO audit_log (seq, n, at, bodies, hashes) VALUES ($1, $2, 0, $3, $4)`, entries[i].seq, j-i, bodies, hashes)
+		i = j
 	}
 }
 
 func testTamper(t *testing.T, h Harness) {
 	const n = 300
-	forged := func(db *sqlstore.DB, seq int64) []byte {
-		// What an attacker who knows the algorithm but not the key can
-		// compute: a correctly chained entry after the current end.
-		var prev []byte
-		db.Read.QueryRow(`SELECT hash FROM audit_log WHERE seq = $1`, seq-1).Scan(&prev)
+	// forge makes what an attacker who knows the algorithm but not the key
+	// can compute: a correctly chained entry after prev.
+	forge := func(seq int64, prev []byte) stored {
 		e := entry(99)
 		e.Seq, e.Time = seq, time.Now()
 		body := audit.Encode(nil, e)
-		return append(body, audit.HashBody(prev, body)...)
+		return stored{seq: seq, body: body, hash: audit.HashBody(prev, body), block: -seq}
 	}
+	at := func(es []stored, seq int64) int {
+		for i, e := range es {
+			if e.seq == seq {
+				return i
+			}
+		}
+		t.Fatalf("no entry %d", seq)
+		return -1
+	}
+	type tamperFunc func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored
 	cases := []struct {
 		name   string
-		tamper func(t *testing.T, db *sqlstore.DB, exec func(string, ...any))
+		tamper tamperFunc
 		seq    int64
 		kind   string
 	}{
-		{"change body", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			var body []byte
-			db.Read.QueryRow(`SELECT body FROM audit_log WHERE seq = 120`).Scan(&body)
-			exec(`UPDATE audit_log SET body = $1 WHERE seq = 120`, bytes.Replace(body, []byte("user"), []byte("USER"), 1))
+		{"change body", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			i := at(es, 120)
+			es[i].body = bytes.Replace(es[i].body, []byte("user"), []byte("USER"), 1)
+			return es
 		}, 120, audit.KindChanged},
-		{"change hash", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			exec(`UPDATE audit_log SET hash = $1 WHERE seq = 77`, make([]byte, 32))
+		{"change hash", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			es[at(es, 77)].hash = make([]byte, 32)
+			return es
 		}, 77, audit.KindChanged},
-		{"remove middle", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			exec(`DELETE FROM audit_log WHERE seq = 150`)
+		{"change a block in SQL", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			// No tool needed: a byte replacement in the stored block.
+			e, err := audit.Decode(es[at(es, 2)].body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var bodies []byte
+			b := es[at(es, 2)].block
+			db.Read.QueryRow(`SELECT bodies FROM audit_log WHERE seq = $1`, b).Scan(&bodies)
+			exec(`UPDATE audit_log SET bodies = $1 WHERE seq = $2`,
+				bytes.Replace(bodies, []byte(`"`+e.Principal+`"`), []byte(`"p-99999"`), -1), b)
+			return nil
+		}, 2, audit.KindChanged},
+		{"drop a hash from a block", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			b := es[at(es, 100)].block
+			exec(`UPDATE audit_log SET hashes = substr(hashes, 1, length(hashes) - 32) WHERE seq = $1`, b)
+			return nil
+		}, -1, audit.KindChanged},
+		{"remove middle", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			i := at(es, 150)
+			return append(es[:i:i], es[i+1:]...)
 		}, 150, audit.KindRemoved},
-		{"remove last", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			exec(`DELETE FROM audit_log WHERE seq = $1`, n)
+		{"remove a whole block", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			exec(`DELETE FROM audit_log WHERE seq = $1`, es[at(es, 210)].block)
+			return nil
+		}, -2, audit.KindRemoved},
+		{"remove last", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			return es[:len(es)-1]
 		}, n, audit.KindRemoved},
-		{"remove last and head rolled back", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			var hash []byte
-			db.Read.QueryRow(`SELECT hash FROM audit_log WHERE seq = $1`, n-1).Scan(&hash)
-			exec(`DELETE FROM audit_log WHERE seq = $1`, n)
-			exec(`UPDATE audit_head SET seq = $1, hash = $2`, n-1, hash)
+		{"remove last and head rolled back", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			exec(`UPDATE audit_head SET seq = $1, hash = $2`, n-1, es[len(es)-2].hash)
+			return es[:len(es)-1]
 		}, n - 1, audit.KindHead},
-		{"remove and renumber", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			exec(`DELETE FROM audit_log WHERE seq = 40`)
-			exec(`UPDATE audit_log SET seq = seq - 1 WHERE seq > 40`)
+		{"remove and renumber", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			i := at(es, 40)
+			es = append(es[:i:i], es[i+1:]...)
+			for k := i; k < len(es); k++ {
+				es[k].seq--
+			}
+			return es
 		}, 40, audit.KindReordered},
-		{"insert at end", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			f := forged(db, n+1)
-			exec(`INSERT INTO audit_log (seq, at, body, hash) VALUES ($1, 0, $2, $3)`,
-				n+1, f[:len(f)-32], f[len(f)-32:])
+		{"insert at end", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			return append(es, forge(n+1, es[len(es)-1].hash))
 		}, n + 1, audit.KindInserted},
-		{"insert at end and move head", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			f := forged(db, n+1)
-			exec(`INSERT INTO audit_log (seq, at, body, hash) VALUES ($1, 0, $2, $3)`,
-				n+1, f[:len(f)-32], f[len(f)-32:])
-			exec(`UPDATE audit_head SET seq = $1, hash = $2`, n+1, f[len(f)-32:])
+		{"insert at end and move head", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			f := forge(n+1, es[len(es)-1].hash)
+			exec(`UPDATE audit_head SET seq = $1, hash = $2`, n+1, f.hash)
+			return append(es, f)
 		}, n + 1, audit.KindHead},
-		{"insert in the middle", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			exec(`UPDATE audit_log SET seq = seq + 100000 WHERE seq > 200`)
-			exec(`UPDATE audit_log SET seq = seq - 100000 + 1 WHERE seq > 100000`)
+		{"insert in the middle", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			i := at(es, 201)
+			for k := i; k < len(es); k++ {
+				es[k].seq++
+			}
 			e := entry(5)
 			e.Seq, e.Time = 201, time.Now()
-			exec(`INSERT INTO audit_log (seq, at, body, hash) VALUES (201, 0, $1, $2)`,
-				audit.Encode(nil, e), make([]byte, 32))
+			ins := stored{seq: 201, body: audit.Encode(nil, e), hash: make([]byte, 32), block: -1}
+			return append(es[:i:i], append([]stored{ins}, es[i:]...)...)
 		}, 201, audit.KindChanged},
-		{"reorder two", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			exec(`UPDATE audit_log SET seq = -1 WHERE seq = 60`)
-			exec(`UPDATE audit_log SET seq = 60 WHERE seq = 61`)
-			exec(`UPDATE audit_log SET seq = 61 WHERE seq = -1`)
+		{"reorder two", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
+			i := at(es, 60)
+			es[i].body, es[i+1].body = es[i+1].body, es[i].body
+			es[i].hash, es[i+1].hash = es[i+1].hash, es[i].hash
+			return es
 		}, 60, audit.KindReordered},
-		{"swap bodies keeping numbers", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
-			var b1, h1, b2, h2 []byte
-			db.Read.QueryRow(`SELECT body, hash FROM audit_log WHERE seq = 90`).Scan(&b1, &h1)
-			db.Read.QueryRow(`SELECT body, hash FROM audit_log WHERE seq = 91`).Scan(&b2, &h2)
-			exec(`UPDATE audit_log SET body = $1, hash = $2 WHERE seq = 90`, b2, h2)
-			exec(`UPDATE audit_log SET body = $1, hash = $2 WHERE seq = 91`, b1, h1)
-		}, 90, audit.KindReordered},
-		{"rewrite before checkpoint", func(t *testing.T, db *sqlstore.DB, exec func(string, ...any)) {
+		{"rewrite before checkpoint", func(t *testing.T, db *sqlstore.DB, es []stored, exec func(string, ...any)) []stored {
 			// Rewrite entry 10 and re-chain everything after it: only the
 			// signed checkpoint (and head) can tell.
-			rows, _ := db.Read.Query(`SELECT seq, body FROM audit_log WHERE seq >= 10 ORDER BY seq`)
-			type r struct {
-				seq  int64
-				body []byte
-			}
-			var rs []r
-			for rows.Next() {
-				var x r
-				rows.Scan(&x.seq, &x.body)
-				rs = append(rs, x)
-			}
-			rows.Close()
-			var prev []byte
-			db.Read.QueryRow(`SELECT hash FROM audit_log WHERE seq = 9`).Scan(&prev)
-			rs[0].body = bytes.Replace(rs[0].body, []byte("user"), []byte("USER"), 1)
-			for _, x := range rs {
-				h := audit.HashBody(prev, x.body)
-				exec(`UPDATE audit_log SET body = $1, hash = $2 WHERE seq = $3`, x.body, h, x.seq)
-				prev = h
+			i := at(es, 10)
+			es[i].body = bytes.Replace(es[i].body, []byte("user"), []byte("USER"), 1)
+			prev := es[i-1].hash
+			for k := i; k < len(es); k++ {
+				es[k].hash = audit.HashBody(prev, es[k].body)
+				prev = es[k].hash
 			}
 			exec(`UPDATE audit_head SET hash = $1`, prev)
+			return es
 		}, 200, audit.KindChanged},
 	}
 	for _, c := range cases {
@@ -444,23 +537,49 @@ func testTamper(t *testing.T, h Harness) {
 			if res := verify(t, db, key); !res.OK() {
 				t.Fatalf("untouched chain does not verify: %v", res.Problem)
 			}
+			es := loadEntries(t, db)
+			if len(es) != n {
+				t.Fatalf("%d entries stored", len(es))
+			}
+			blocks := map[int64]int{}
+			for _, e := range es {
+				blocks[e.block]++
+			}
+			if len(blocks) == n {
+				t.Fatal("every block holds one entry: the fill does not exercise blocks")
+			}
 			for _, g := range h.DropGuards {
 				if _, err := db.Write.Exec(g); err != nil {
 					t.Fatal(err)
 				}
 			}
-			c.tamper(t, db, func(q string, args ...any) {
+			want := c.seq
+			switch want {
+			case -1: // the last entry of the block that holds entry 100
+				b := es[at(es, 100)].block
+				for _, e := range es {
+					if e.block == b {
+						want = e.seq
+					}
+				}
+			case -2: // the first entry of the block that holds entry 210
+				want = es[at(es, 210)].block
+			}
+			edited := c.tamper(t, db, append([]stored(nil), es...), func(q string, args ...any) {
 				t.Helper()
 				if _, err := db.Write.Exec(q, args...); err != nil {
 					t.Fatalf("%s: %v", q, err)
 				}
 			})
+			if edited != nil {
+				storeEntries(t, db, edited)
+			}
 			res := verify(t, db, key)
 			if res.OK() {
 				t.Fatal("tampering was not detected")
 			}
-			if res.Problem.Seq != c.seq || res.Problem.Kind != c.kind {
-				t.Fatalf("problem = entry %d %s (%s), want entry %d %s", res.Problem.Seq, res.Problem.Kind, res.Problem.Message, c.seq, c.kind)
+			if res.Problem.Seq != want || res.Problem.Kind != c.kind {
+				t.Fatalf("problem = entry %d %s (%s), want entry %d %s", res.Problem.Seq, res.Problem.Kind, res.Problem.Message, want, c.kind)
 			}
 		})
 	}

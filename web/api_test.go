@@ -552,7 +552,7 @@ func TestAuditTampering(t *testing.T) {
 	ctx := context.Background()
 	for _, q := range []string{
 		`DROP TRIGGER audit_log_no_update`,
-		`UPDATE audit_log SET body = CAST(replace(CAST(body AS TEXT), '"user.create"', '"user.delete"') AS BLOB) WHERE seq = 3`,
+		`UPDATE audit_log SET bodies = CAST(replace(CAST(bodies AS TEXT), '"user.create"', '"user.delete"') AS BLOB) WHERE seq = 3`,
 	} {
 		if _, err := h.db.Write.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -280,7 +280,7 @@ func TestUsersTokensAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TRIGGER audit_log_no_update`, `UPDATE audit_log SET body = replace(body, 'sato', 'SATO') WHERE seq = 1`} {
+	for _, q := range []string{`DROP TRIGGER audit_log_no_update`, `UPDATE audit_log SET bodies = CAST(replace(CAST(bodies AS TEXT), 'sato', 'SATO') AS BLOB) WHERE seq = 1`} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
@@ -411,5 +411,21 @@ func TestPostgresServe(t *testing.T) {
 	hogoRun(t, "", "audit", "keygen", "-o", other)
 	if code, _, errs := hogoRun(t, "", "audit", "verify", "--db", url, "--audit-key", other); code != 1 || !strings.Contains(errs, "original key") {
 		t.Fatalf("other key: %d %q", code, errs)
+	}
+}
+
+func TestLedgerCheckJapanese(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("version: 1\norganisation: {}\n"), 0o644)
+	code, _, errs := hogoRun(t, "", "--lang", "ja", "ledger", "check", bad)
+	if code != 1 || !strings.Contains(errs, bad+":2:1: ") || !strings.Contains(errs, "「organization」ではありませんか") {
+		t.Fatalf("Japanese problems: %d\n%s", code, errs)
+	}
+	t.Setenv("LANG", "ja_JP.UTF-8")
+	if _, _, errs := hogoRun(t, "", "ledger", "check", bad); !strings.Contains(errs, "ではありませんか") {
+		t.Fatalf("a Japanese locale does not give Japanese messages:\n%s", errs)
+	}
+	if _, _, errs := hogoRun(t, "", "--lang", "en", "ledger", "check", bad); !strings.Contains(errs, `did you mean "organization"`) {
+		t.Fatalf("English problems:\n%s", errs)
 	}
 }

@@ -49,7 +49,7 @@ func cmdLedgerCheck(ctx context.Context, e *env, args []string) error {
 		}
 		l, ps := ledger.ParseAndValidate(f, data)
 		for _, p := range ps {
-			fmt.Fprintln(e.io.err, p.String())
+			fmt.Fprintln(e.io.err, p.In(e.lang))
 		}
 		if l == nil {
 			bad++
@@ -84,7 +84,7 @@ func loadLedgerFile(e *env, path string) (*ledger.Ledger, []byte, error) {
 	l, ps := ledger.ParseAndValidate(path, data)
 	if l == nil {
 		for _, p := range ps {
-			fmt.Fprintln(e.io.err, p.String())
+			fmt.Fprintln(e.io.err, p.In(e.lang))
 		}
 		return nil, nil, fail(1, "%s", e.p.msg("ledger.invalid", path, len(ps.Errors())))
 	}

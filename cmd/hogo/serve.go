@@ -232,7 +232,7 @@ func (m *Main) loadLedger(ctx context.Context) error {
 	}
 	l, ps := ledger.ParseAndValidate(name, data)
 	if l == nil {
-		return fail(1, "%s\n%s", ps.Errors().Error(), m.p.msg("ledger.invalid", name, len(ps.Errors())))
+		return fail(1, "%s\n%s", ps.Errors().In(m.p.lang), m.p.msg("ledger.invalid", name, len(ps.Errors())))
 	}
 	digest := ledger.Digest(data)
 	if string(data) != stored {

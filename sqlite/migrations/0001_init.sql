@@ -44,14 +44,17 @@ CREATE TABLE tokens (
 	revoked      INTEGER NOT NULL DEFAULT 0
 );
 
--- The audit chain. body is the canonical JSON the hash covers. The table is
--- kept lean (no secondary index) so that appends stay fast; listings filter
--- decoded bodies.
+-- The audit chain, stored in blocks: each row holds the entries of one
+-- append (up to a fixed number), their canonical bodies each followed by a
+-- newline (bodies are compact JSON and never contain one) and their 32-byte
+-- hashes, so that appends write and verification reads few rows. seq is the
+-- first entry's number, n how many the block holds, at the first entry's time.
 CREATE TABLE audit_log (
-	seq       INTEGER PRIMARY KEY,
-	at        INTEGER NOT NULL,
-	body      BLOB NOT NULL,
-	hash      BLOB NOT NULL
+	seq    INTEGER PRIMARY KEY,
+	n      INTEGER NOT NULL CHECK (n > 0),
+	at     INTEGER NOT NULL,
+	bodies BLOB NOT NULL,
+	hashes BLOB NOT NULL
 );
 
 CREATE TABLE audit_head (
