@@ -1,7 +1,9 @@
 package ledger_test
 
 import (
+	"flag"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -74,9 +76,17 @@ func BenchmarkCheck200(b *testing.B) {
 	}
 }
 
-// TestBigLedgerIsValid keeps the benchmark's input valid in plain test runs.
+var writeBig = flag.String("write-big-ledger", "", "write the 200-category benchmark ledger to this file (used by scripts/bench-foundation.sh)")
+
+// TestBigLedgerIsValid keeps the benchmark's input valid in plain test runs,
+// and writes it out for the whole-system measurement when asked.
 func TestBigLedgerIsValid(t *testing.T) {
 	if l, ps := ledger.ParseAndValidate("bench.yaml", bigLedger(40)); l == nil || len(ps) != 0 {
 		t.Fatalf("generated ledger has problems:\n%s", ps)
+	}
+	if *writeBig != "" {
+		if err := os.WriteFile(*writeBig, bigLedger(200), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
