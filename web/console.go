@@ -293,7 +293,19 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, c *who, p *p
 			}
 		}
 		for _, a := range cat.Access {
-			lc.Access = append(lc.Access, p.RoleName(hogo.Role(a.Role))+": "+strings.Join(ledger.IDs(a.Purposes), ", "))
+			var names []string
+			for _, ref := range a.Purposes {
+				if pp := l.Purpose(ref.ID); pp != nil && !pp.Name.Empty() {
+					names = append(names, pp.Name.In(lang))
+				} else {
+					names = append(names, ref.ID)
+				}
+			}
+			sep := "、"
+			if lang == "en" {
+				sep = ", "
+			}
+			lc.Access = append(lc.Access, p.RoleName(hogo.Role(a.Role))+": "+strings.Join(names, sep))
 		}
 		cats = append(cats, lc)
 	}
