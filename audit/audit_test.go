@@ -212,3 +212,46 @@ func TestKeyFiles(t *testing.T) {
 		t.Fatalf("wrong PEM accepted or unhelpful: %v", err)
 	}
 }
+
+// Verifying while the log keeps appending reports no problem: the head and
+// checkpoints move under the verifier.
+func TestVerifyLiveChain(t *testing.T) {
+	l, db, key := openLog(t)
+	ctx := context.Background()
+	for i := 0; i < 200; i++ {
+		l.Append(ctx, benchEntry(i))
+	}
+	old := audit.MinPartSize
+	audit.MinPartSize = 20
+	defer func() { audit.MinPartSize = old }()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			l.Append(ctx, benchEntry(i), benchEntry(i+1))
+			if i%10 == 0 {
+				l.Checkpoint(ctx)
+			}
+		}
+	}()
+	for i := 0; i < 50; i++ {
+		res, err := audit.Verify(ctx, db, key.Public(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.OK() {
+			close(stop)
+			wg.Wait()
+			t.Fatalf("live chain reported: %s", res.Problem.Message)
+		}
+	}
+	close(stop)
+	wg.Wait()
+}

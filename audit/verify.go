@@ -71,11 +71,19 @@ var MinPartSize int64 = 50000
 // Each entry's hash needs only the stored hash before it, so the chain is
 // cut into ranges scanned and hashed in parallel, one per core.
 func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey, extra []*hogo.AuditCheckpoint) (*Result, error) {
-	head, err := store.AuditHead(ctx)
+	// The order of these reads matters on a live chain: checkpoints, then
+	// the newest stored entry, then the head. Entries and the head move in
+	// one transaction, so a head read last covers every entry and
+	// checkpoint read before it; an entry past it was not written by hogo.
+	cps, err := store.ListCheckpoints(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cps, err := store.ListCheckpoints(ctx)
+	newest, err := store.ListAudit(ctx, hogo.AuditFilter{Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	head, err := store.AuditHead(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -95,10 +103,6 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 	// The chain is expected to run 1…end; entries stored past the signed
 	// head are part of what is checked.
 	end := head.Seq
-	newest, err := store.ListAudit(ctx, hogo.AuditFilter{Limit: 1})
-	if err != nil {
-		return nil, err
-	}
 	if len(newest) > 0 && newest[0].Seq > end {
 		end = newest[0].Seq
 	}
