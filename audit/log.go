@@ -29,6 +29,8 @@ type Log struct {
 	quit    chan struct{}
 	done    chan struct{}
 	closing sync.Once
+	closeMu sync.RWMutex
+	closed  bool
 
 	appended atomic.Int64
 	batches  atomic.Int64
@@ -77,16 +79,19 @@ func (l *Log) Append(ctx context.Context, entries ...*hogo.AuditEntry) error {
 		}
 		r.tails[i] = appendTail(make([]byte, 0, 256), e)
 	}
-	select {
-	case <-l.quit:
+	// The read lock keeps Close from closing the log between the check
+	// and the send: an entry is either queued before Close, and written,
+	// or refused.
+	l.closeMu.RLock()
+	if l.closed {
+		l.closeMu.RUnlock()
 		return ErrClosed
-	default:
 	}
 	select {
 	case l.in <- r:
-	case <-l.quit:
-		return ErrClosed
+		l.closeMu.RUnlock()
 	case <-ctx.Done():
+		l.closeMu.RUnlock()
 		return ctx.Err()
 	}
 	// Once queued, the entries will be written even if ctx ends: wait for
@@ -137,6 +142,9 @@ func (l *Log) write(batch []*request, entries []*hogo.AuditEntry, tails [][]byte
 	// our own with a generous deadline.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	err := l.store.AppendAudit(ctx, entries, func(head hogo.AuditHead) (hogo.AuditHead, error) {
+		if err := l.checkHead(head); err != nil {
+			return hogo.AuditHead{}, err
+		}
 		h := sealTails(head, entries, tails)
 		h.Signature = l.key.SignHead(h)
 		return h, nil
@@ -151,12 +159,33 @@ func (l *Log) write(batch []*request, entries []*hogo.AuditEntry, tails [][]byte
 	}
 }
 
+// ErrForgedHead is returned by Append and Checkpoint when the stored head of
+// the chain does not carry this key's signature: someone changed the end of
+// the chain. hogo stops auditing, and so stops acknowledging writes, rather
+// than sign over the change; "hogo audit verify" says what was changed.
+var ErrForgedHead = errors.New("the audit chain's head is not signed by this server's key: the end of the audit log was changed; run hogo audit verify")
+
+func (l *Log) checkHead(head hogo.AuditHead) error {
+	if head.Seq == 0 && len(head.Signature) == 0 {
+		return nil // the empty chain of a new store
+	}
+	if !VerifyHead(l.key.Public(), head) {
+		return &hogo.Error{Code: hogo.EINTERNAL, Message: ErrForgedHead.Error(), Err: ErrForgedHead}
+	}
+	return nil
+}
+
 // Stats returns the number of entries and batches written by this process.
 func (l *Log) Stats() (entries, batches int64) { return l.appended.Load(), l.batches.Load() }
 
 // Close stops accepting entries, writes what is queued and waits.
 func (l *Log) Close() error {
-	l.closing.Do(func() { close(l.quit) })
+	l.closing.Do(func() {
+		l.closeMu.Lock()
+		l.closed = true
+		l.closeMu.Unlock()
+		close(l.quit)
+	})
 	<-l.done
 	return nil
 }
@@ -171,6 +200,9 @@ func (l *Log) Checkpoint(ctx context.Context) (*hogo.AuditCheckpoint, error) {
 	}
 	if head.Seq == 0 {
 		return nil, nil
+	}
+	if err := l.checkHead(head); err != nil {
+		return nil, err
 	}
 	cps, err := l.store.ListCheckpoints(ctx)
 	if err != nil {

@@ -189,6 +189,13 @@ func (p *part) scan(ctx context.Context, store hogo.AuditService) error {
 			return err
 		}
 	}
+	if p.lo > 1 && prev == nil {
+		// The entry linking into this range is missing. The range before
+		// may not see it (a forged empty block can hide it from the
+		// scan), so it is reported here.
+		p.problem = &Problem{Seq: p.lo - 1, Kind: KindRemoved, Message: removedMsg(p.lo-1, p.lo-1)}
+		return nil
+	}
 	var c Chain
 	// prev and last are copied into buffers of their own: the store's
 	// slices are valid only during the callback.

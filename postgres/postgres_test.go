@@ -46,7 +46,7 @@ func open(t *testing.T) (*sqlstore.DB, func(t *testing.T) *sqlstore.DB) {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, storetest.Harness{
 		Open:       open,
-		DropGuards: []string{`DROP TRIGGER audit_log_append_only ON audit_log`},
+		DropGuards: []string{`DROP TRIGGER audit_log_append_only ON audit_log`, `ALTER TABLE audit_log DROP CONSTRAINT audit_log_n_check`},
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -74,6 +75,11 @@ func makeBlocks(entries []*hogo.AuditEntry) []block {
 // first seq. A block whose parts do not add up (it was altered) still yields
 // n entries, with what is there: verification then names the entry.
 func (b *block) entries(fn func(seq int64, body, hash []byte) error) error {
+	if b.n <= 0 || b.n > BlockSize {
+		// hogo never writes such a block: yield one entry that cannot
+		// verify, so the block is named, and never loop over a forged n.
+		return fn(b.seq, nil, nil)
+	}
 	rest := b.bodies
 	for i := 0; i < b.n; i++ {
 		var body []byte
@@ -97,6 +103,9 @@ func (b *block) entries(fn func(seq int64, body, hash []byte) error) error {
 	return nil
 }
 
+var errChainEnd = &hogo.Error{Code: hogo.EINTERNAL,
+	Message: "the newest audit entry is not the one the chain's head names: the audit log was changed; run hogo audit verify"}
+
 // AppendAudit implements hogo.AuditService: one transaction per batch, the
 // head read under the write lock, entries packed into blocks of BlockSize.
 func (db *DB) AppendAudit(ctx context.Context, entries []*hogo.AuditEntry, seal func(hogo.AuditHead) (hogo.AuditHead, error)) error {
@@ -109,6 +118,21 @@ func (db *DB) AppendAudit(ctx context.Context, entries []*hogo.AuditEntry, seal 
 	if err := tx.QueryRowContext(ctx, `SELECT seq, hash, signature FROM audit_head WHERE id = 1`+db.Dialect.LockHead).
 		Scan(&head.Seq, &head.Hash, &head.Signature); err != nil {
 		return fmt.Errorf("read audit head: %w", err)
+	}
+	// The newest stored entry must be the one the head names; otherwise
+	// the end of the chain was changed and nothing is appended to it.
+	var last block
+	err = tx.QueryRowContext(ctx, `SELECT seq, n, hashes FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&last.seq, &last.n, &last.hashes)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if head.Seq != 0 {
+			return errChainEnd
+		}
+	case err != nil:
+		return fmt.Errorf("read audit chain end: %w", err)
+	case last.seq+int64(last.n)-1 != head.Seq || len(last.hashes) < hashSize ||
+		!bytes.Equal(last.hashes[len(last.hashes)-hashSize:], head.Hash):
+		return errChainEnd
 	}
 	newHead, err := seal(head)
 	if err != nil {

@@ -46,6 +46,8 @@ func Run(t *testing.T, h Harness) {
 		defer func() { audit.MinPartSize = old }()
 		testTamper(t, h)
 	})
+	t.Run("AuditForgedEnd", func(t *testing.T) { testForgedEnd(t, h) })
+	t.Run("AuditHiddenLink", func(t *testing.T) { testHiddenLink(t, h) })
 	t.Run("AuditSeveralHandles", func(t *testing.T) { testSeveralHandles(t, h) })
 	t.Run("AuditList", func(t *testing.T) { testAuditList(t, h) })
 }
@@ -582,6 +584,85 @@ func testTamper(t *testing.T, h Harness) {
 				t.Fatalf("problem = entry %d %s (%s), want entry %d %s", res.Problem.Seq, res.Problem.Kind, res.Problem.Message, want, c.kind)
 			}
 		})
+	}
+}
+
+func dropGuards(t *testing.T, h Harness, db *sqlstore.DB) {
+	t.Helper()
+	for _, g := range h.DropGuards {
+		if _, err := db.Write.Exec(g); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A server must not sign over a changed end of the chain: after the tail is
+// cut and the head rolled back, appends and checkpoints are refused, and the
+// cut stays visible.
+func testForgedEnd(t *testing.T, h Harness) {
+	for _, rollback := range []bool{false, true} {
+		t.Run(fmt.Sprintf("head rolled back %v", rollback), func(t *testing.T) {
+			db, _ := h.Open(t)
+			key, _ := audit.GenerateKey()
+			l := newLog(t, db, key)
+			ctx := context.Background()
+			for i := 0; i < 10; i++ {
+				if err := l.Append(ctx, entry(i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dropGuards(t, h, db)
+			es := loadEntries(t, db)
+			storeEntries(t, db, es[:7])
+			if rollback {
+				if _, err := db.Write.Exec(`UPDATE audit_head SET seq = 7, hash = $1`, es[6].hash); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := l.Append(ctx, entry(11)); err == nil {
+				t.Fatal("an append was signed over a changed end of the chain")
+			}
+			if _, err := l.Checkpoint(ctx); rollback && err == nil {
+				t.Fatal("a checkpoint was signed over a forged head")
+			}
+			if res := verify(t, db, key); res.OK() {
+				t.Fatal("the cut tail verifies")
+			}
+		})
+	}
+}
+
+// An empty block slipped in before a range of the parallel verification
+// must not hide the link into that range.
+func testHiddenLink(t *testing.T, h Harness) {
+	old := audit.MinPartSize
+	audit.MinPartSize = 10
+	defer func() { audit.MinPartSize = old }()
+	db, _ := h.Open(t)
+	key, _ := audit.GenerateKey()
+	l := newLog(t, db, key)
+	ctx := context.Background()
+	var first []*hogo.AuditEntry
+	for i := 0; i < 10; i++ {
+		first = append(first, entry(i))
+	}
+	if err := l.Append(ctx, first...); err != nil { // entries 1–10 in one block
+		t.Fatal(err)
+	}
+	for i := 10; i < 20; i++ {
+		if err := l.Append(ctx, entry(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dropGuards(t, h, db)
+	es := loadEntries(t, db)
+	es[10].body = bytes.Replace(es[10].body, []byte("user"), []byte("USER"), 1) // entry 11, hash kept
+	storeEntries(t, db, es)
+	if _, err := db.Write.Exec(`INSERT INTO audit_log (seq, n, at, bodies, hashes) VALUES (9, 0, 0, $1, $2)`, []byte{}, []byte{}); err != nil {
+		t.Fatal(err)
+	}
+	if res := verify(t, db, key); res.OK() {
+		t.Fatal("an entry changed behind an empty block verifies")
 	}
 }
 
