@@ -108,6 +108,17 @@ type UserService interface {
 	FindUserByName(ctx context.Context, name string) (*User, error)
 	ListUsers(ctx context.Context) ([]*User, error)
 	CountUsers(ctx context.Context) (int, error)
+	// SetUserRole, SetUserDisabled and SetUserPassword change one thing
+	// about a user and nothing else, so that concurrent changes (a sign-in
+	// and an administrator's action) never undo each other. Enabling a
+	// user and setting a password also lift a lockout.
+	SetUserRole(ctx context.Context, userID int64, role Role) error
+	SetUserDisabled(ctx context.Context, userID int64, disabled bool) error
+	SetUserPassword(ctx context.Context, userID int64, passwordHash string) error
+	// RecordLoginSuccess clears the failure count and lock and records the
+	// sign-in time, but only while the user is enabled and still has the
+	// password hash that was checked; ok is false otherwise.
+	RecordLoginSuccess(ctx context.Context, userID int64, at time.Time, passwordHash string) (ok bool, err error)
 	// RecordLoginFailure atomically adds one to a user's failed sign-ins;
 	// the lockAfter-th failure in a row locks the user until lockUntil and
 	// restarts the count. locking reports whether this failure set the lock.

@@ -111,6 +111,48 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
+func (db *DB) updateOne(ctx context.Context, userID int64, q string, args ...any) error {
+	res, err := db.Write.ExecContext(ctx, q, append(args, userID)...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return hogo.NewError(hogo.ENOTFOUND, "", "利用者 %d は存在しません", "user %d does not exist", userID)
+	}
+	return nil
+}
+
+// SetUserRole changes only the role.
+func (db *DB) SetUserRole(ctx context.Context, userID int64, role hogo.Role) error {
+	return db.updateOne(ctx, userID, `UPDATE users SET role = $1, updated_at = $2 WHERE id = $3`, string(role), db.Now().UnixNano())
+}
+
+// SetUserDisabled changes only whether the user is disabled; enabling also
+// lifts a lockout.
+func (db *DB) SetUserDisabled(ctx context.Context, userID int64, disabled bool) error {
+	if disabled {
+		return db.updateOne(ctx, userID, `UPDATE users SET disabled = 1, updated_at = $1 WHERE id = $2`, db.Now().UnixNano())
+	}
+	return db.updateOne(ctx, userID, `UPDATE users SET disabled = 0, failed_logins = 0, locked_until = 0, updated_at = $1 WHERE id = $2`, db.Now().UnixNano())
+}
+
+// SetUserPassword changes the password hash and lifts a lockout.
+func (db *DB) SetUserPassword(ctx context.Context, userID int64, passwordHash string) error {
+	return db.updateOne(ctx, userID, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0, updated_at = $2 WHERE id = $3`,
+		passwordHash, db.Now().UnixNano())
+}
+
+// RecordLoginSuccess implements hogo.UserService.
+func (db *DB) RecordLoginSuccess(ctx context.Context, userID int64, at time.Time, passwordHash string) (bool, error) {
+	res, err := db.Write.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = $1
+		WHERE id = $2 AND disabled = 0 AND password_hash = $3`, nanos(at), userID, passwordHash)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
 // RecordLoginFailure implements hogo.UserService in one UPDATE, so that
 // concurrent failures are serialised by the database.
 func (db *DB) RecordLoginFailure(ctx context.Context, userID int64, lockAfter int, lockUntil time.Time) (bool, error) {

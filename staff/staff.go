@@ -112,11 +112,11 @@ func (s *Service) SetPassword(ctx context.Context, actor hogo.Actor, userID int6
 	if err != nil {
 		return err
 	}
-	if u.PasswordHash, err = HashPassword(password, s.Params); err != nil {
+	hash, err := HashPassword(password, s.Params)
+	if err != nil {
 		return err
 	}
-	u.FailedLogins, u.LockedUntil = 0, time.Time{}
-	if err := s.Users.UpdateUser(ctx, u); err != nil {
+	if err := s.Users.SetUserPassword(ctx, u.ID, hash); err != nil {
 		return err
 	}
 	if err := s.Users.DeleteUserSessions(ctx, u.ID); err != nil {
@@ -127,18 +127,37 @@ func (s *Service) SetPassword(ctx context.Context, actor hogo.Actor, userID int6
 	return s.audit(ctx, e)
 }
 
+// keepAnAdmin refuses a change that would leave no enabled administrator
+// other than userID: then nobody could manage users from the console.
+func (s *Service) keepAnAdmin(ctx context.Context, userID int64) error {
+	users, err := s.Users.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range users {
+		if o.ID != userID && o.Role == hogo.RoleAdmin && !o.Disabled {
+			return nil
+		}
+	}
+	return hogo.NewError(hogo.EINVALID, "role", "最後の有効な管理者です。先に別の管理者を用意してください", "this is the last enabled administrator; make another administrator first")
+}
+
 // SetRole changes a user's role.
 func (s *Service) SetRole(ctx context.Context, actor hogo.Actor, userID int64, role hogo.Role) error {
 	if !role.Valid() {
-		return hogo.FieldErrorf(hogo.EINVALID, "role", "role %q is not known; use one of admin, manager, desk, staff, auditor", role)
+		return hogo.NewError(hogo.EINVALID, "role", "役割「%s」はありません。admin、manager、desk、staff、auditor のいずれかを指定してください", "role %q is not known; use one of admin, manager, desk, staff, auditor", role)
 	}
 	u, err := s.Users.FindUserByID(ctx, userID)
 	if err != nil {
 		return err
 	}
 	old := u.Role
-	u.Role = role
-	if err := s.Users.UpdateUser(ctx, u); err != nil {
+	if old == hogo.RoleAdmin && role != hogo.RoleAdmin {
+		if err := s.keepAnAdmin(ctx, u.ID); err != nil {
+			return err
+		}
+	}
+	if err := s.Users.SetUserRole(ctx, u.ID, role); err != nil {
 		return err
 	}
 	e := actor.Entry("user.role")
@@ -156,11 +175,12 @@ func (s *Service) SetDisabled(ctx context.Context, actor hogo.Actor, userID int6
 	if err != nil {
 		return err
 	}
-	u.Disabled = disabled
-	if !disabled {
-		u.FailedLogins, u.LockedUntil = 0, time.Time{}
+	if disabled && u.Role == hogo.RoleAdmin {
+		if err := s.keepAnAdmin(ctx, u.ID); err != nil {
+			return err
+		}
 	}
-	if err := s.Users.UpdateUser(ctx, u); err != nil {
+	if err := s.Users.SetUserDisabled(ctx, u.ID, disabled); err != nil {
 		return err
 	}
 	if disabled {
@@ -245,10 +265,14 @@ func (s *Service) Login(ctx context.Context, name, password, remote string) (*ho
 		}
 		return nil, "", nil, fail(u, reason)
 	}
-	u.FailedLogins, u.LockedUntil, u.LastLoginAt = 0, time.Time{}, now
-	if err := s.Users.UpdateUser(ctx, u); err != nil {
+	// Record the success only if nothing changed the account while the
+	// password was checked (disabled, or a new password set).
+	if ok, err := s.Users.RecordLoginSuccess(ctx, u.ID, now, u.PasswordHash); err != nil {
 		return nil, "", nil, err
+	} else if !ok {
+		return nil, "", nil, fail(u, "changed_during_sign_in")
 	}
+	u.FailedLogins, u.LockedUntil, u.LastLoginAt = 0, time.Time{}, now
 	// A new secret at every sign-in: a session ID planted before sign-in
 	// (fixation) is never promoted.
 	secret := NewSecret()

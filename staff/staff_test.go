@@ -1373,3 +1373,69 @@ func TestParallelGuessesLock(t *testing.T) {
 		t.Fatal("account not locked")
 	}
 }
+
+// interleave is the real store with an administrator's action slipped in
+// between the password check and the recording of a sign-in.
+type interleave struct {
+	hogo.Store
+	before func()
+}
+
+func (s *interleave) RecordLoginSuccess(ctx context.Context, id int64, at time.Time, hash string) (bool, error) {
+	s.before()
+	return s.Store.RecordLoginSuccess(ctx, id, at, hash)
+}
+
+// A sign-in that overlaps disabling the account, or a password reset, does
+// not undo it and does not get a session.
+func TestLoginDoesNotUndoAdminActions(t *testing.T) {
+	for _, action := range []string{"disable", "password"} {
+		t.Run(action, func(t *testing.T) {
+			f := newFixture(t)
+			u, pw := f.addUser(t, "mallory", hogo.RoleStaff)
+			admin, _ := f.addUser(t, "boss", hogo.RoleAdmin)
+			svc := staff.New(&interleave{Store: f.store, before: func() {
+				var err error
+				if action == "disable" {
+					err = f.svc.SetDisabled(f.ctx, actorOf(admin), u.ID, true)
+				} else {
+					err = f.svc.SetPassword(f.ctx, actorOf(admin), u.ID, "a-brand-new-password")
+				}
+				if err != nil {
+					t.Error(err)
+				}
+			}}, f.log)
+			svc.Params, svc.Now = f.svc.Params, f.svc.Now
+			if _, _, _, err := svc.Login(f.ctx, "mallory", pw, "203.0.113.1"); hogo.ErrorCode(err) != hogo.EUNAUTHORIZED {
+				t.Fatalf("login across %s: %v", action, err)
+			}
+			got := f.user(t, u.ID)
+			if action == "disable" && !got.Disabled {
+				t.Fatal("the sign-in re-enabled the account")
+			}
+			if action == "password" {
+				if ok, _ := staff.CheckPassword(got.PasswordHash, "a-brand-new-password"); !ok {
+					t.Fatal("the sign-in undid the password reset")
+				}
+			}
+		})
+	}
+}
+
+func TestLastAdminStays(t *testing.T) {
+	f := newFixture(t)
+	a, _ := f.addUser(t, "only-admin", hogo.RoleAdmin)
+	if err := f.svc.SetRole(f.ctx, f.root, a.ID, hogo.RoleStaff); hogo.ErrorCode(err) != hogo.EINVALID {
+		t.Fatalf("demoting the last admin: %v", err)
+	}
+	if err := f.svc.SetDisabled(f.ctx, f.root, a.ID, true); hogo.ErrorCode(err) != hogo.EINVALID {
+		t.Fatalf("disabling the last admin: %v", err)
+	}
+	b, _ := f.addUser(t, "second-admin", hogo.RoleAdmin)
+	if err := f.svc.SetRole(f.ctx, f.root, a.ID, hogo.RoleStaff); err != nil {
+		t.Fatalf("demoting one of two admins: %v", err)
+	}
+	if err := f.svc.SetDisabled(f.ctx, f.root, b.ID, true); hogo.ErrorCode(err) != hogo.EINVALID {
+		t.Fatalf("disabling the last remaining admin: %v", err)
+	}
+}

@@ -131,6 +131,34 @@ func testUsers(t *testing.T, h Harness) {
 		t.Fatalf("CountUsers = %d", n)
 	}
 
+	// Changes of one thing leave the rest alone.
+	if err := db.SetUserRole(ctx, got.ID, hogo.RoleAuditor); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetUserPassword(ctx, got.ID, "new-hash"); err != nil {
+		t.Fatal(err)
+	}
+	one, _ := db.FindUserByID(ctx, got.ID)
+	if one.Role != hogo.RoleAuditor || one.PasswordHash != "new-hash" || !one.Disabled || one.FailedLogins != 0 || !one.LockedUntil.IsZero() {
+		t.Fatalf("after SetUserRole and SetUserPassword: %+v", one)
+	}
+	if ok, err := db.RecordLoginSuccess(ctx, got.ID, lock, "new-hash"); err != nil || ok {
+		t.Fatalf("sign-in recorded for a disabled user: %v %v", ok, err)
+	}
+	if err := db.SetUserDisabled(ctx, got.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := db.RecordLoginSuccess(ctx, got.ID, lock, "old-hash"); ok {
+		t.Fatal("sign-in recorded with a password hash that was replaced")
+	}
+	if ok, _ := db.RecordLoginSuccess(ctx, got.ID, lock, "new-hash"); !ok {
+		t.Fatal("sign-in not recorded")
+	}
+	if one, _ = db.FindUserByID(ctx, got.ID); !one.LastLoginAt.Equal(lock) || one.Disabled {
+		t.Fatalf("after RecordLoginSuccess: %+v", one)
+	}
+	wantCode(t, db.SetUserRole(ctx, 4242, hogo.RoleStaff), hogo.ENOTFOUND)
+
 	// Failed sign-ins: the third in a row locks and restarts the count.
 	abe, _ := db.FindUserByName(ctx, "abe")
 	until := time.Date(2026, 11, 23, 12, 15, 0, 0, time.UTC)
