@@ -103,7 +103,9 @@ func ParsePublicPEM(data []byte) (ed25519.PublicKey, error) {
 }
 
 // LoadOrCreateKey reads the key at path, creating it (mode 0600) when the
-// file does not exist. created reports whether a new key was made.
+// file does not exist. created reports whether a new key was made. A new
+// key is written to a temporary file, synced, and linked into place, so the
+// file is never seen half written and never replaces another process's key.
 func LoadOrCreateKey(path string) (k *Key, created bool, err error) {
 	data, err := os.ReadFile(path)
 	if err == nil {
@@ -120,14 +122,18 @@ func LoadOrCreateKey(path string) (k *Key, created bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, false, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.CreateTemp(dir, ".audit-key-*")
 	if err != nil {
-		if errors.Is(err, fs.ErrExist) { // another process made it first
-			return LoadOrCreateKey(path)
-		}
+		return nil, false, err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
 		return nil, false, err
 	}
 	if _, err := f.Write(k.MarshalPEM()); err != nil {
@@ -138,7 +144,25 @@ func LoadOrCreateKey(path string) (k *Key, created bool, err error) {
 		f.Close()
 		return nil, false, err
 	}
-	return k, true, f.Close()
+	if err := f.Close(); err != nil {
+		return nil, false, err
+	}
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) { // another process made it first
+			return LoadOrCreateKey(path)
+		}
+		return nil, false, err
+	}
+	// The directory entry must be on disk before the database records
+	// the public key, or a crash could leave a store signed by a lost key.
+	if d, err := os.Open(dir); err == nil {
+		err = d.Sync()
+		d.Close()
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	return k, true, nil
 }
 
 func headMessage(seq int64, hash []byte) []byte {

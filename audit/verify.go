@@ -106,6 +106,13 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 	if len(newest) > 0 && newest[0].Seq > end {
 		end = newest[0].Seq
 	}
+	if end == 0 {
+		if len(cps) > 0 {
+			res.Problem = &Problem{Seq: 1, Kind: KindRemoved,
+				Message: fmt.Sprintf("the audit log is empty but a signed checkpoint covers entry %d: every entry was removed", cps[len(cps)-1].Seq)}
+		}
+		return res, nil
+	}
 	n := int64(max(1, runtime.GOMAXPROCS(0)))
 	if end/n < MinPartSize {
 		n = max(1, end/MinPartSize)
@@ -158,6 +165,25 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 	case lastCP != nil && lastCP.Seq > count:
 		res.Problem = &Problem{Seq: count + 1, Kind: KindRemoved,
 			Message: fmt.Sprintf("a signed checkpoint covers entry %d but the chain ends at entry %d: entries %d–%d were removed", lastCP.Seq, count, count+1, lastCP.Seq)}
+	}
+	return res, nil
+}
+
+// VerifyStore is Verify plus what only the whole store knows: every staff
+// account's creation is audited, so an empty chain in a store with users
+// was wiped.
+func VerifyStore(ctx context.Context, store hogo.Store, pub ed25519.PublicKey, extra []*hogo.AuditCheckpoint) (*Result, error) {
+	res, err := Verify(ctx, store, pub, extra)
+	if err != nil || !res.OK() || res.Count > 0 {
+		return res, err
+	}
+	n, err := store.CountUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		res.Problem = &Problem{Seq: 1, Kind: KindRemoved,
+			Message: fmt.Sprintf("the audit log is empty although %d staff accounts exist, whose creation was audited: every entry was removed", n)}
 	}
 	return res, nil
 }

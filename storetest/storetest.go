@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -47,6 +48,7 @@ func Run(t *testing.T, h Harness) {
 		testTamper(t, h)
 	})
 	t.Run("AuditForgedEnd", func(t *testing.T) { testForgedEnd(t, h) })
+	t.Run("AuditWiped", func(t *testing.T) { testWiped(t, h) })
 	t.Run("AuditHiddenLink", func(t *testing.T) { testHiddenLink(t, h) })
 	t.Run("AuditSeveralHandles", func(t *testing.T) { testSeveralHandles(t, h) })
 	t.Run("AuditList", func(t *testing.T) { testAuditList(t, h) })
@@ -757,5 +759,36 @@ func testAuditList(t *testing.T, h Harness) {
 	}
 	if errors.Is(err, context.Canceled) {
 		t.Fatal("unreachable")
+	}
+}
+
+func testWiped(t *testing.T, h Harness) {
+	db, _ := h.Open(t)
+	key, _ := audit.GenerateKey()
+	l := newLog(t, db, key)
+	ctx := context.Background()
+	if err := db.CreateUser(ctx, &hogo.User{Name: "first", Role: hogo.RoleAdmin, PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(ctx, hogo.SystemActor.Entry("user.create")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := audit.VerifyStore(ctx, db, key.Public(), nil)
+	if err != nil || !res.OK() {
+		t.Fatalf("untouched: %v %v", res.Problem, err)
+	}
+	dropGuards(t, h, db)
+	for _, q := range []string{`DELETE FROM audit_log`, `DELETE FROM audit_checkpoints`, `UPDATE audit_head SET seq = 0, hash = $1, signature = $2`} {
+		args := []any{}
+		if strings.Contains(q, "$1") {
+			args = []any{make([]byte, 32), []byte{}}
+		}
+		if _, err := db.Write.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err = audit.VerifyStore(ctx, db, key.Public(), nil)
+	if err != nil || res.OK() {
+		t.Fatalf("a wiped chain verifies: %+v %v", res, err)
 	}
 }

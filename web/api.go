@@ -155,6 +155,14 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request, c *who) e
 	if in.Role == nil && in.Disabled == nil {
 		return hogo.Errorf(hogo.EINVALID, "send \"role\" and/or \"disabled\" to change")
 	}
+	// Refuse what cannot be done before changing anything, so that a
+	// request is applied whole or not at all.
+	if in.Role != nil && !in.Role.Valid() {
+		return hogo.NewError(hogo.EINVALID, "role", "役割「%s」はありません。admin、manager、desk、staff、auditor のいずれかを指定してください", "role %q is not known; use one of admin, manager, desk, staff, auditor", *in.Role)
+	}
+	if in.Disabled != nil && *in.Disabled && id == c.Actor.UserID {
+		return hogo.NewError(hogo.EINVALID, "disabled", "自分のアカウントは無効にできません。別の管理者に依頼してください", "you cannot disable your own account; ask another administrator")
+	}
 	if in.Role != nil {
 		if err := s.Staff.SetRole(r.Context(), c.Actor, id, *in.Role); err != nil {
 			return err
@@ -524,7 +532,7 @@ type verifyJSON struct {
 }
 
 func (s *Server) verifyAudit(ctx context.Context, actor hogo.Actor) (verifyJSON, error) {
-	res, err := audit.Verify(ctx, s.Store, s.Audit.Key().Public(), nil)
+	res, err := audit.VerifyStore(ctx, s.Store, s.Audit.Key().Public(), nil)
 	if err != nil {
 		return verifyJSON{}, err
 	}

@@ -429,3 +429,34 @@ func TestLedgerCheckJapanese(t *testing.T) {
 		t.Fatalf("English problems:\n%s", errs)
 	}
 }
+
+func TestAuditVerifyWithPublicKeyOnly(t *testing.T) {
+	data := t.TempDir()
+	if code, _, errs := hogoRun(t, "", "user", "add", "sato", "--role", "manager", "--data", data); code != 0 {
+		t.Fatal(errs)
+	}
+	cp := filepath.Join(t.TempDir(), "cp.json")
+	if code, _, errs := hogoRun(t, "", "audit", "checkpoints", "-o", cp, "--data", data); code != 0 {
+		t.Fatal(errs)
+	}
+	var f struct {
+		PublicKey string `json:"public_key"`
+	}
+	b, _ := os.ReadFile(cp)
+	json.Unmarshal(b, &f)
+	pub := filepath.Join(t.TempDir(), "audit.pub")
+	os.WriteFile(pub, []byte(f.PublicKey), 0o644)
+	// Move the signing key away: verification needs only the public key,
+	// and creates no key.
+	keyFile := filepath.Join(data, "audit-signing.key")
+	os.Rename(keyFile, keyFile+".away")
+	if code, out, errs := hogoRun(t, "", "audit", "verify", "--public-key", pub, "--checkpoints", cp, "--data", data); code != 0 || !strings.Contains(out, "verified") {
+		t.Fatalf("verify with public key: %d %s %s", code, out, errs)
+	}
+	if _, err := os.Stat(keyFile); err == nil {
+		t.Fatal("audit verify created a signing key")
+	}
+	if code, _, errs := hogoRun(t, "", "audit", "verify", "--data", data); code != 0 || !strings.Contains(errs, "warning") {
+		t.Fatalf("verify with the recorded key: %d %s", code, errs)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -306,6 +307,7 @@ func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 		"Usage: hogo audit verify [--checkpoints FILE]\nVerifies the whole audit chain, its signed head and checkpoints. Exit 0 with the count, or 1 naming the first entry that was changed, removed, inserted or reordered.")
 	cpFile := fs.String("checkpoints", "", "also check against checkpoints exported earlier (hogo audit checkpoints -o FILE), e.g. kept elsewhere")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	pubFile := fs.String("public-key", "", "verify with this public key (PEM, from hogo audit checkpoints) instead of the signing key")
 	sf := addStoreFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -315,11 +317,10 @@ func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	key, err := loadAuditKey(ctx, sf, db)
+	pub, err := verifyKey(ctx, e, sf, *pubFile, db)
 	if err != nil {
 		return err
 	}
-	pub := key.Public()
 	var extra []*hogo.AuditCheckpoint
 	if *cpFile != "" {
 		data, err := os.ReadFile(*cpFile)
@@ -332,13 +333,13 @@ func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 		}
 		// Checkpoints brought from elsewhere are checked against the key
 		// they name, which must be the database's.
-		if f.KeyID != key.ID() {
-			return fail(1, "%s: the checkpoints were signed by key %s, but this database is signed by key %s", *cpFile, f.KeyID, key.ID())
+		if f.KeyID != audit.KeyID(pub) {
+			return fail(1, "%s: the checkpoints were signed by key %s, but this database is signed by key %s", *cpFile, f.KeyID, audit.KeyID(pub))
 		}
 		extra = f.Checkpoints
 	}
 	start := time.Now()
-	res, err := audit.Verify(ctx, db, pub, extra)
+	res, err := audit.VerifyStore(ctx, db, pub, extra)
 	if err != nil {
 		return err
 	}
@@ -357,6 +358,51 @@ func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.io.out, e.p.msg("audit.ok", res.Count, res.Checkpoints))
 	}
 	return nil
+}
+
+// verifyKey finds the public key to verify with, creating nothing: the
+// --public-key file, else the signing key's public half, else, with a
+// warning, the public key the database recorded (which someone who can
+// write the database could replace).
+func verifyKey(ctx context.Context, e *env, sf storeFlags, pubFile string, db hogo.SettingService) (ed25519.PublicKey, error) {
+	if pubFile != "" {
+		data, err := os.ReadFile(pubFile)
+		if err != nil {
+			return nil, err
+		}
+		pub, err := audit.ParsePublicPEM(data)
+		if err != nil {
+			return nil, fail(1, "%s: %v", pubFile, err)
+		}
+		return pub, nil
+	}
+	url, _ := sf.dbURL()
+	path := *sf.auditKey
+	if path == "" && url == "" {
+		path = filepath.Join(*sf.data, "audit-signing.key")
+	}
+	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			k, err := loadAuditKey(ctx, sf, db)
+			if err != nil {
+				return nil, err
+			}
+			return k.Public(), nil
+		}
+	}
+	if os.Getenv("HOGO_AUDIT_KEY") != "" {
+		k, err := loadAuditKey(ctx, sf, db)
+		if err != nil {
+			return nil, err
+		}
+		return k.Public(), nil
+	}
+	recorded, err := db.GetSetting(ctx, hogo.SettingAuditPubKey)
+	if err != nil {
+		return nil, fail(1, "no audit key: give --public-key FILE or --audit-key FILE")
+	}
+	fmt.Fprintln(e.io.err, "warning: verifying with the public key recorded in the database itself; pass --public-key FILE for a check the database cannot influence")
+	return audit.ParsePublicPEM([]byte(recorded))
 }
 
 func cmdAuditCheckpoints(ctx context.Context, e *env, args []string) error {

@@ -125,6 +125,13 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Server = web.NewServer(db, st, m.log, m.Logger)
 	m.Server.SecureCookies = m.Config.SecureCookies
 
+	// Listen first: a taken port must fail before the demo administrator
+	// is made, or its password, shown only once, would be lost.
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.ln = ln
 	if err := m.loadLedger(ctx); err != nil {
 		return err
 	}
@@ -133,12 +140,6 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-
-	ln, err := net.Listen("tcp", m.Config.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
-	}
-	m.ln = ln
 	m.URL = "http://" + ln.Addr().String()
 	m.http = &http.Server{
 		Handler:           m.Server.Handler(),
@@ -236,12 +237,14 @@ func (m *Main) loadLedger(ctx context.Context) error {
 	}
 	digest := ledger.Digest(data)
 	if string(data) != stored {
-		if err := m.db.PutSetting(ctx, hogo.SettingLedgerYAML, string(data)); err != nil {
-			return err
-		}
+		// Audited before it is stored: a failure leaves the old ledger in
+		// place, and the next start audits the change again.
 		e := hogo.SystemActor.Entry("ledger.load")
 		e.Detail = map[string]string{"digest": digest, "revision": l.Revision}
 		if err := m.log.Append(ctx, e); err != nil {
+			return err
+		}
+		if err := m.db.PutSetting(ctx, hogo.SettingLedgerYAML, string(data)); err != nil {
 			return err
 		}
 	}
@@ -275,13 +278,19 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		m.http.Shutdown(ctx)
 		cancel()
+	} else if m.ln != nil {
+		m.ln.Close()
+	}
+	// server.stop goes in before the background work ends, so the last
+	// checkpoint, taken as it ends, covers it.
+	if m.log != nil && m.http != nil {
+		m.log.Append(context.Background(), hogo.SystemActor.Entry("server.stop"))
 	}
 	if m.cancel != nil {
 		m.cancel()
 		<-m.bg
 	}
 	if m.log != nil {
-		m.log.Append(context.Background(), hogo.SystemActor.Entry("server.stop"))
 		m.log.Close()
 	}
 	if m.db != nil {
