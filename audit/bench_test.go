@@ -18,17 +18,24 @@ func benchEntry(i int) *hogo.AuditEntry {
 		Remote: "192.0.2.10", Detail: map[string]string{"items": "name,email,phone"}}
 }
 
-// BenchmarkAppendSQLite measures batched appends to a real SQLite store from
-// many concurrent writers (group commit), with synchronous=FULL.
-func BenchmarkAppendSQLite(b *testing.B) {
+// benchLog opens a real SQLite store in a temporary directory with a log
+// over it, closed when the benchmark ends.
+func benchLog(b *testing.B) (*sqlstore.DB, *audit.Log, *audit.Key) {
 	db, err := sqlite.Open(context.Background(), b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() { db.Close() })
 	key, _ := audit.GenerateKey()
 	l := audit.NewLog(db, key)
-	defer l.Close()
+	b.Cleanup(func() { l.Close() })
+	return db, l, key
+}
+
+// BenchmarkAppendSQLite measures batched appends to a real SQLite store from
+// many concurrent writers (group commit), with synchronous=FULL.
+func BenchmarkAppendSQLite(b *testing.B) {
+	_, l, _ := benchLog(b)
 	b.SetParallelism(128)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -49,12 +56,7 @@ func BenchmarkAppendSQLite(b *testing.B) {
 
 // BenchmarkVerifySQLite measures verification of a stored chain.
 func BenchmarkVerifySQLite(b *testing.B) {
-	db, err := sqlite.Open(context.Background(), b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	key, _ := audit.GenerateKey()
+	db, _, key := benchLog(b)
 	const n = 200000
 	batch := make([]*hogo.AuditEntry, 0, 5000)
 	for i := 0; i < n; i++ {
@@ -109,14 +111,7 @@ func BenchmarkEncode(b *testing.B) {
 // BenchmarkAppendSQLiteBatch measures appends of 1,000 entries per call
 // from four writers: bulk work such as an import audits this way.
 func BenchmarkAppendSQLiteBatch(b *testing.B) {
-	db, err := sqlite.Open(context.Background(), b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	key, _ := audit.GenerateKey()
-	l := audit.NewLog(db, key)
-	defer l.Close()
+	_, l, _ := benchLog(b)
 	const per = 1000
 	b.SetParallelism(2)
 	b.ResetTimer()
@@ -187,12 +182,7 @@ func BenchmarkBaselineInsertSQLite(b *testing.B) {
 // BenchmarkBaselineScanSQLite is the baseline for BenchmarkVerifySQLite:
 // reading the same 200,000 rows in order with no hashing.
 func BenchmarkBaselineScanSQLite(b *testing.B) {
-	db, err := sqlite.Open(context.Background(), b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	key, _ := audit.GenerateKey()
+	db, _, key := benchLog(b)
 	const n = 200000
 	for start := 0; start < n; start += 5000 {
 		batch := make([]*hogo.AuditEntry, 5000)

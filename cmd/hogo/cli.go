@@ -158,6 +158,20 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseOne parses flags and exactly one positional argument (NAME or ID),
+// printing the usage otherwise.
+func parseOne(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return "", fail(2, "")
+	}
+	return pos[0], nil
+}
+
 // storeFlags are the flags of every command that works on a store.
 type storeFlags struct {
 	data, db, auditKey *string

@@ -279,13 +279,9 @@ func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 	label := fs.String("label", "cli", "a label to tell tokens apart")
 	days := fs.Int("days", 0, "expire after N days (0: no expiry)")
 	sf := addStoreFlags(fs)
-	pos, err := parse(fs, args)
+	name, err := parseOne(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return fail(2, "")
 	}
 	o, err := openWithAudit(ctx, sf, false)
 	if err != nil {
@@ -293,11 +289,11 @@ func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 	}
 	defer o.Close()
 	svc := staff.New(o.db, o.log)
-	secret, _, err := svc.CreateToken(ctx, cliActor(), pos[0], *label, time.Duration(*days)*24*time.Hour)
+	secret, _, err := svc.CreateToken(ctx, cliActor(), name, *label, time.Duration(*days)*24*time.Hour)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.io.out, e.p.msg("token.created", pos[0]))
+	fmt.Fprintln(e.io.out, e.p.msg("token.created", name))
 	fmt.Fprintln(e.io.out, secret)
 	return nil
 }

@@ -64,13 +64,9 @@ func cmdUserPassword(ctx context.Context, e *env, args []string) error {
 		"Usage: hogo user password NAME [--password-stdin]\nResets a password: a new one is generated and printed once (or read with --password-stdin). It lifts a lockout and ends the user's sessions.")
 	stdin := fs.Bool("password-stdin", false, "read the new password from standard input")
 	sf := addStoreFlags(fs)
-	pos, err := parse(fs, args)
+	name, err := parseOne(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return fail(2, "")
 	}
 	password := staff.GeneratePassword()
 	generated := true
@@ -85,7 +81,7 @@ func cmdUserPassword(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer o.Close()
-	u, err := findUser(ctx, o, pos[0])
+	u, err := findUser(ctx, o, name)
 	if err != nil {
 		return err
 	}
@@ -160,17 +156,13 @@ func cmdTokenRevoke(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("token revoke", "使い方: hogo token revoke ID\nAPI トークンを失効させます（ID は hogo token list で確認）。",
 		"Usage: hogo token revoke ID\nRevokes an API token (IDs from hogo token list).")
 	sf := addStoreFlags(fs)
-	pos, err := parse(fs, args)
+	arg, err := parseOne(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return fail(2, "")
-	}
-	id, err := strconv.ParseInt(pos[0], 10, 64)
+	id, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil || id <= 0 {
-		return fail(2, "%q is not a token ID: use the number from hogo token list", pos[0])
+		return fail(2, "%q is not a token ID: use the number from hogo token list", arg)
 	}
 	o, err := openWithAudit(ctx, sf, false)
 	if err != nil {
