@@ -50,12 +50,6 @@ func (r Role) Valid() bool {
 	return false
 }
 
-// CanAdminister reports whether the role may manage users and tokens.
-func (r Role) CanAdminister() bool { return r == RoleAdmin }
-
-// ReadOnly reports whether the role may only read.
-func (r Role) ReadOnly() bool { return r == RoleAuditor }
-
 // User is a member of staff who signs in to the console or uses the API.
 type User struct {
 	ID           int64
@@ -142,9 +136,7 @@ type UserService interface {
 
 // Setting keys kept in the store's settings table.
 const (
-	SettingOrgName     = "org.name"
 	SettingLedgerYAML  = "ledger.yaml"
-	SettingLedgerHash  = "ledger.sha256"
 	SettingDemo        = "demo"
 	SettingAuditPubKey = "audit.checkpoint_public_key"
 )
