@@ -133,10 +133,35 @@ func (e *env) newFlags(name, usageJa, usageEn string) *flag.FlagSet {
 			u = usageJa
 		}
 		fmt.Fprintf(e.io.err, "%s\n\n", u)
-		fs.PrintDefaults()
+		printFlags(e.io.err, fs, e.lang)
 	}
 	fs.String("lang", e.lang, "message language: ja or en (default from the locale)")
 	return fs
+}
+
+// printFlags lists the flags as flag.PrintDefaults does, with each
+// description in lang (flagHelp holds the Japanese).
+func printFlags(w io.Writer, fs *flag.FlagSet, lang string) {
+	fs.VisitAll(func(f *flag.Flag) {
+		usage := f.Usage
+		if ja, ok := flagHelp[usage]; ok && lang == "ja" {
+			usage = ja
+		}
+		kind, _ := flag.UnquoteUsage(f)
+		line := "  -" + f.Name
+		if kind != "" {
+			line += " " + kind
+		}
+		def := ""
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			if lang == "ja" {
+				def = fmt.Sprintf("（既定値 %q）", f.DefValue)
+			} else {
+				def = fmt.Sprintf(" (default %q)", f.DefValue)
+			}
+		}
+		fmt.Fprintf(w, "%s\n    \t%s%s\n", line, usage, def)
+	})
 }
 
 // parse parses flags, allowing them after positional arguments as well.

@@ -460,3 +460,21 @@ func TestAuditVerifyWithPublicKeyOnly(t *testing.T) {
 		t.Fatalf("verify with the recorded key: %d %s", code, errs)
 	}
 }
+
+// Every flag of every command has its description in Japanese.
+func TestFlagHelpJapanese(t *testing.T) {
+	for _, c := range commands() {
+		code, _, stderr := hogoRun(t, "", append([]string{"--lang", "ja"}, append(strings.Fields(c.name), "--help")...)...)
+		if code != 0 {
+			t.Fatalf("%s --help: %d", c.name, code)
+		}
+		for _, line := range strings.Split(stderr, "\n") {
+			if !strings.HasPrefix(line, "    \t") {
+				continue
+			}
+			if !regexp.MustCompile(`[\p{Hiragana}\p{Katakana}\p{Han}]`).MatchString(line) {
+				t.Errorf("%s: flag description not in Japanese: %q", c.name, line)
+			}
+		}
+	}
+}

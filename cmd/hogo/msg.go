@@ -119,3 +119,37 @@ func (p printer) msg(key string, args ...any) string {
 	}
 	return fmt.Sprintf(f, args...)
 }
+
+// flagHelp is the Japanese for each flag description, keyed by the English.
+var flagHelp = map[string]string{
+	"message language: ja or en (default from the locale)":                                         "表示言語: ja または en（既定はロケールから）",
+	"data directory of the embedded SQLite store (env HOGO_DATA)":                                  "組み込み SQLite ストアのデータディレクトリ（環境変数 HOGO_DATA）",
+	"PostgreSQL URL, postgres://USER@HOST:5432/DB (env HOGO_DB or HOGO_DB_FILE); overrides --data": "PostgreSQL の URL（postgres://USER@HOST:5432/DB。環境変数 HOGO_DB または HOGO_DB_FILE）。指定すると --data より優先",
+	"audit signing key file (env HOGO_AUDIT_KEY_FILE); default DATA/audit-signing.key with SQLite": "監査ログの署名鍵ファイル（環境変数 HOGO_AUDIT_KEY_FILE）。SQLite では既定で DATA/audit-signing.key",
+	"ledger YAML file (env HOGO_LEDGER)":                                                           "台帳の YAML ファイル（環境変数 HOGO_LEDGER）",
+	"xlsx, csv or json":                                                                            "xlsx、csv または json",
+	"output file (- for standard output)":                                                          "出力ファイル（- で標準出力）",
+	"CSV encoding: utf8 (with BOM) or sjis (Shift_JIS)":                                            "CSV の文字コード: utf8（BOM 付き）または sjis（Shift_JIS）",
+	"admin, manager, desk, staff or auditor":                                                       "admin、manager、desk、staff または auditor",
+	"the name shown in the console":                                                                "コンソールに表示する名前",
+	"read the password from standard input":                                                        "パスワードを標準入力から読む",
+	"print JSON":                                                                                   "JSON で出力する",
+	"a label to tell tokens apart":                                                                 "トークンを見分けるためのラベル",
+	"expire after N days (0: no expiry)":                                                           "N 日後に失効（0 は無期限）",
+	"also check against checkpoints exported earlier (hogo audit checkpoints -o FILE), e.g. kept elsewhere": "以前に出力して別の場所に保管したチェックポイント（hogo audit checkpoints -o FILE）とも照合する",
+	"print the result as JSON": "結果を JSON で出力する",
+	"verify with this public key (PEM, from hogo audit checkpoints) instead of the signing key": "署名鍵の代わりにこの公開鍵（PEM。hogo audit checkpoints の出力）で検証する",
+	"take a checkpoint of the current head first":                                               "先に現在の末尾のチェックポイントを作る",
+	"key file to create (mode 0600)":                                                            "作成する鍵ファイル（権限 0600）",
+	"backup file to create":                                                                     "作成するバックアップファイル",
+	"address to listen on (env HOGO_ADDR)":                                                      "待ち受けるアドレス（環境変数 HOGO_ADDR）",
+	"ledger YAML to load (env HOGO_LEDGER); else the one stored":                                "読み込む台帳の YAML（環境変数 HOGO_LEDGER）。省略時は保存済みの台帳",
+	"create a demo organisation on the first start":                                             "初回起動時にデモ組織を作成する",
+	"migrate a PostgreSQL schema before serving":                                                "起動前に PostgreSQL のスキーマを更新する",
+	"mark cookies Secure (set behind a TLS proxy)":                                              "Cookie に Secure 属性を付ける（TLS のリバースプロキシの後ろで使う）",
+	"debug, info, warn or error":                                                                "debug、info、warn または error",
+	"new role: admin, manager, desk, staff or auditor":                                          "新しい役割: admin、manager、desk、staff または auditor",
+	"disable the user":                                                                          "利用者を無効にする",
+	"enable the user (also lifts a lockout)":                                                    "利用者を有効にする（ロックも解除）",
+	"read the new password from standard input":                                                 "新しいパスワードを標準入力から読む",
+}
