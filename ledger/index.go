@@ -48,14 +48,18 @@ func (l *Ledger) index() {
 	for _, r := range l.Recipients {
 		x.recipients[r.ID] = r
 	}
-	l.idx = x
+	l.idx.Store(x)
 }
 
+// ix returns the lookup tables, building them on first use: a ledger built
+// in code rather than parsed may be shared by goroutines, and two that
+// build at once store equal tables.
 func (l *Ledger) ix() *indexes {
-	if l.idx == nil {
-		l.index()
+	if x := l.idx.Load(); x != nil {
+		return x
 	}
-	return l.idx
+	l.index()
+	return l.idx.Load()
 }
 
 // Category returns the category with the given ID, or nil.

@@ -9,6 +9,7 @@ package ledger
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 )
 
 // FormatVersion is the ledger format this package reads.
@@ -98,7 +99,7 @@ type Ledger struct {
 	// Pos of the document root.
 	Pos Pos `yaml:"-"`
 
-	idx *indexes
+	idx atomic.Pointer[indexes]
 }
 
 // Organization is the business handling the information (個人情報取扱事業者).

@@ -454,6 +454,14 @@ func (v *validator) category(c *Category, sources, purposes map[string]Pos, purp
 		}
 		if it.Sensitive {
 			hasSensitive = true
+			// APPI Art. 18(1), 20(2): special-care information is acquired
+			// with consent to the purposes stated then. Access decisions
+			// (package access) let it be used only for the purposes its
+			// item names, so an item that names none is out of every use.
+			if !it.MyNumber() && len(it.Purposes) == 0 {
+				v.warnf(it.Pos, "項目「%s」は要配慮個人情報ですが、利用目的が書かれていません。要配慮個人情報は項目に書かれた利用目的にだけ利用できるため、このままではどの業務でも利用できません。本人の同意を得て取得したときの利用目的を purposes: に書いてください（個人情報保護法第18条第1項、第20条第2項）。",
+					"item %q is special-care information but names no purposes; special-care information may be used only for the purposes its item names, so as it stands no use can reach it: add purposes: listing those the principal consented to when it was acquired (APPI Art. 18(1), 20(2))", it.ID)
+			}
 		}
 	}
 	// APPI Art. 27(2): special-care information may not be provided by
