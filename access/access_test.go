@@ -121,7 +121,6 @@ func invalid(reason, field string) outcome {
 }
 
 var (
-	none      = access.Subject{}
 	consented = func(ps ...string) access.Subject {
 		s := access.Subject{Consented: map[string]bool{}}
 		for _, p := range ps {
