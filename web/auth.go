@@ -22,10 +22,10 @@ type permission func(hogo.Role) bool
 
 func anyRole(hogo.Role) bool     { return true }
 func adminOnly(r hogo.Role) bool { return r == hogo.RoleAdmin }
-func canSeeUsers(r hogo.Role) bool {
-	return r == hogo.RoleAdmin || r == hogo.RoleManager || r == hogo.RoleAuditor
-}
-func canSeeAudit(r hogo.Role) bool {
+
+// oversight is the roles that see who works with the data and what they
+// did: the users and the audit log.
+func oversight(r hogo.Role) bool {
 	return r == hogo.RoleAdmin || r == hogo.RoleManager || r == hogo.RoleAuditor
 }
 

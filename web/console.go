@@ -170,7 +170,7 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 			s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
 		}
 	}, "ledger.title", anyRole))
-	mux.HandleFunc("GET /console/users", s.console(s.usersPage, "users.title", canSeeUsers))
+	mux.HandleFunc("GET /console/users", s.console(s.usersPage, "users.title", oversight))
 	mux.HandleFunc("POST /console/users", s.console(s.usersCreate, "users.title", adminOnly))
 	mux.HandleFunc("POST /console/users/{id}/disable", s.console(s.usersDisable(true), "users.title", adminOnly))
 	mux.HandleFunc("POST /console/users/{id}/enable", s.console(s.usersDisable(false), "users.title", adminOnly))
@@ -178,8 +178,8 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /console/users/{id}/role", s.console(s.usersRole, "users.title", adminOnly))
 	mux.HandleFunc("POST /console/users/{id}/password", s.console(s.usersPassword, "users.title", adminOnly))
 	mux.HandleFunc("POST /console/tokens/{id}/revoke", s.console(s.tokensRevoke, "users.title", adminOnly))
-	mux.HandleFunc("GET /console/audit", s.console(s.auditPage, "audit.title", canSeeAudit))
-	mux.HandleFunc("POST /console/audit/verify", s.console(s.auditVerify, "audit.title", canSeeAudit))
+	mux.HandleFunc("GET /console/audit", s.console(s.auditPage, "audit.title", oversight))
+	mux.HandleFunc("POST /console/audit/verify", s.console(s.auditVerify, "audit.title", oversight))
 }
 
 func safeNext(next string) string {

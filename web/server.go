@@ -93,16 +93,16 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/me", s.api(s.apiMe, anyRole)},
 		{"GET", "/api/v1/ledger", s.api(s.apiLedger, anyRole)},
 		{"GET", "/api/v1/ledger/export", s.api(s.apiLedgerExport, anyRole)},
-		{"GET", "/api/v1/users", s.api(s.apiUsers, canSeeUsers)},
+		{"GET", "/api/v1/users", s.api(s.apiUsers, oversight)},
 		{"POST", "/api/v1/users", s.api(s.apiCreateUser, adminOnly)},
 		{"PATCH", "/api/v1/users/{id}", s.api(s.apiUpdateUser, adminOnly)},
 		{"POST", "/api/v1/users/{id}/password", s.api(s.apiResetPassword, adminOnly)},
 		{"POST", "/api/v1/users/{id}/tokens", s.api(s.apiCreateToken, adminOnly)},
 		{"GET", "/api/v1/tokens", s.api(s.apiTokens, adminOnly)},
 		{"DELETE", "/api/v1/tokens/{id}", s.api(s.apiRevokeToken, adminOnly)},
-		{"GET", "/api/v1/audit", s.api(s.apiAudit, canSeeAudit)},
-		{"POST", "/api/v1/audit/verify", s.api(s.apiAuditVerify, canSeeAudit)},
-		{"GET", "/api/v1/audit/checkpoints", s.api(s.apiCheckpoints, canSeeAudit)},
+		{"GET", "/api/v1/audit", s.api(s.apiAudit, oversight)},
+		{"POST", "/api/v1/audit/verify", s.api(s.apiAuditVerify, oversight)},
+		{"GET", "/api/v1/audit/checkpoints", s.api(s.apiCheckpoints, oversight)},
 	}
 }
 
