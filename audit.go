@@ -73,11 +73,14 @@ type AuditFilter struct {
 // guarantees only that AppendAudit is serialised against every other append,
 // across processes and nodes.
 type AuditService interface {
-	// AppendAudit appends entries in one transaction. Inside it, the store
-	// reads the chain head under a lock and calls seal, which numbers and
-	// hashes the entries and returns the new head; the store then inserts
-	// them and moves the head. It returns once the transaction is durable.
-	AppendAudit(ctx context.Context, entries []*AuditEntry, seal func(head AuditHead) (AuditHead, error)) error
+	// AppendAudit runs writes in one transaction. Inside it, the store
+	// reads the chain head under a lock, applies each write's change (a
+	// failed change sets the write's Err and drops its entries, the rest go
+	// ahead), and calls seal with the entries of the writes that stand, in
+	// order; seal numbers and hashes them and returns the new head. The
+	// store then inserts them and moves the head. It returns once the
+	// transaction is durable; an error means nothing was stored.
+	AppendAudit(ctx context.Context, writes []*AuditWrite, seal func(head AuditHead, entries []*AuditEntry) (AuditHead, error)) error
 	// AuditHead returns the stored head of the chain.
 	AuditHead(ctx context.Context) (AuditHead, error)
 	// ScanAudit calls fn for every stored entry with after < Seq <= until
@@ -98,6 +101,7 @@ type Store interface {
 	UserService
 	SettingService
 	AuditService
+	VaultService
 	// SchemaVersion returns the applied migration version and the version
 	// this binary expects.
 	SchemaVersion(ctx context.Context) (have, want int, err error)

@@ -31,6 +31,9 @@ type Error struct {
 	// Ja is the message in Japanese, when the error is one a person in
 	// the console or at the command line meets.
 	Ja string
+	// Reason is a stable code saying why, where the code alone does not
+	// (e.g. why a use was not permitted: purpose_not_declared, consent_missing).
+	Reason string
 	// Err is an underlying cause kept for errors.Is / errors.As.
 	Err error
 }

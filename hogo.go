@@ -139,6 +139,10 @@ const (
 	SettingLedgerYAML  = "ledger.yaml"
 	SettingDemo        = "demo"
 	SettingAuditPubKey = "audit.checkpoint_public_key"
+	// SettingVaultKeyCheck is a blind index of a fixed text, which tells
+	// whether the vault's master key file is the one the data was sealed
+	// and indexed with.
+	SettingVaultKeyCheck = "vault.key_check"
 )
 
 // SettingService keeps small named values: the active ledger, the

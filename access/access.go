@@ -444,7 +444,7 @@ func describe(r Request) (ja, en string) {
 }
 
 func refuse(reason, code, field, ja, en string) Decision {
-	return Decision{Reason: reason, Err: &hogo.Error{Code: code, Field: field, Message: en, Ja: ja}}
+	return Decision{Reason: reason, Err: &hogo.Error{Code: code, Field: field, Message: en, Ja: ja, Reason: reason}}
 }
 
 func refuseSuspended(r Request, c *ledger.Category, all bool) Decision {

@@ -62,7 +62,7 @@ func BenchmarkVerifySQLite(b *testing.B) {
 	for i := 0; i < n; i++ {
 		batch = append(batch, benchEntry(i))
 		if len(batch) == cap(batch) {
-			if err := db.AppendAudit(context.Background(), batch, func(h hogo.AuditHead) (hogo.AuditHead, error) {
+			if err := db.AppendAudit(context.Background(), []*hogo.AuditWrite{{Entries: batch}}, func(h hogo.AuditHead, batch []*hogo.AuditEntry) (hogo.AuditHead, error) {
 				nh := audit.Seal(h, batch)
 				nh.Signature = key.SignHead(nh)
 				return nh, nil
@@ -189,7 +189,7 @@ func BenchmarkBaselineScanSQLite(b *testing.B) {
 		for i := range batch {
 			batch[i] = benchEntry(start + i)
 		}
-		if err := db.AppendAudit(context.Background(), batch, func(h hogo.AuditHead) (hogo.AuditHead, error) {
+		if err := db.AppendAudit(context.Background(), []*hogo.AuditWrite{{Entries: batch}}, func(h hogo.AuditHead, batch []*hogo.AuditEntry) (hogo.AuditHead, error) {
 			nh := audit.Seal(h, batch)
 			nh.Signature = key.SignHead(nh)
 			return nh, nil

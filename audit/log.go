@@ -37,9 +37,9 @@ type Log struct {
 }
 
 type request struct {
-	entries []*hogo.AuditEntry
-	tails   [][]byte
-	done    chan error
+	write hogo.AuditWrite
+	tails [][]byte
+	done  chan error
 }
 
 // NewLog starts a log over store, signing heads with key. Its goroutine
@@ -68,8 +68,16 @@ func (l *Log) Append(ctx context.Context, entries ...*hogo.AuditEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
+	return l.Write(ctx, nil, entries...)
+}
+
+// Write makes a change and appends the entries that record it in one
+// transaction (hogo.AuditWrite), batched with other appends: it returns
+// once both are durable, or apply's error when the change failed, in which
+// case neither was stored. A nil apply makes it Append.
+func (l *Log) Write(ctx context.Context, apply func(context.Context, hogo.Tx) error, entries ...*hogo.AuditEntry) error {
 	now := l.Now()
-	r := &request{entries: entries, tails: make([][]byte, len(entries)), done: make(chan error, 1)}
+	r := &request{write: hogo.AuditWrite{Entries: entries, Apply: apply}, tails: make([][]byte, len(entries)), done: make(chan error, 1)}
 	for i, e := range entries {
 		if e.Time.IsZero() {
 			e.Time = now
@@ -96,14 +104,16 @@ func (l *Log) Append(ctx context.Context, entries ...*hogo.AuditEntry) error {
 	}
 	// Once queued, the entries will be written even if ctx ends: wait for
 	// the outcome so the caller never acknowledges an unwritten entry.
-	return <-r.done
+	if err := <-r.done; err != nil {
+		return err
+	}
+	return r.write.Err
 }
 
 func (l *Log) run() {
 	defer close(l.done)
 	var batch []*request
-	var entries []*hogo.AuditEntry
-	var tails [][]byte
+	n := 0
 	for {
 		var first *request
 		select {
@@ -113,45 +123,56 @@ func (l *Log) run() {
 			for {
 				select {
 				case r := <-l.in:
-					l.write([]*request{r}, r.entries, r.tails)
+					l.write([]*request{r})
 				default:
 					return
 				}
 			}
 		}
 		batch = append(batch[:0], first)
-		entries = append(entries[:0], first.entries...)
-		tails = append(tails[:0], first.tails...)
+		n = len(first.write.Entries)
 	fill:
-		for len(entries) < l.MaxBatch {
+		for n < l.MaxBatch {
 			select {
 			case r := <-l.in:
 				batch = append(batch, r)
-				entries = append(entries, r.entries...)
-				tails = append(tails, r.tails...)
+				n += len(r.write.Entries)
 			default:
 				break fill
 			}
 		}
-		l.write(batch, entries, tails)
+		l.write(batch)
 	}
 }
 
-func (l *Log) write(batch []*request, entries []*hogo.AuditEntry, tails [][]byte) {
+func (l *Log) write(batch []*request) {
 	// A batch must not be lost because one caller gave up: use a context of
 	// our own with a generous deadline.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	err := l.store.AppendAudit(ctx, entries, func(head hogo.AuditHead) (hogo.AuditHead, error) {
+	writes := make([]*hogo.AuditWrite, len(batch))
+	for i, r := range batch {
+		writes[i] = &r.write
+	}
+	var sealed int
+	err := l.store.AppendAudit(ctx, writes, func(head hogo.AuditHead, entries []*hogo.AuditEntry) (hogo.AuditHead, error) {
 		if err := l.checkHead(head); err != nil {
 			return hogo.AuditHead{}, err
 		}
+		// The entries are those of the writes that stand, in order.
+		tails := make([][]byte, 0, len(entries))
+		for _, r := range batch {
+			if r.write.Err == nil {
+				tails = append(tails, r.tails...)
+			}
+		}
 		h := sealTails(head, entries, tails)
 		h.Signature = l.key.SignHead(h)
+		sealed = len(entries)
 		return h, nil
 	})
 	cancel()
-	if err == nil {
-		l.appended.Add(int64(len(entries)))
+	if err == nil && sealed > 0 {
+		l.appended.Add(int64(sealed))
 		l.batches.Add(1)
 	}
 	for _, r := range batch {

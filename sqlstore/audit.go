@@ -107,8 +107,10 @@ var errChainEnd = &hogo.Error{Code: hogo.EINTERNAL,
 	Message: "the newest audit entry is not the one the chain's head names: the audit log was changed; run hogo audit verify"}
 
 // AppendAudit implements hogo.AuditService: one transaction per batch, the
-// head read under the write lock, entries packed into blocks of BlockSize.
-func (db *DB) AppendAudit(ctx context.Context, entries []*hogo.AuditEntry, seal func(hogo.AuditHead) (hogo.AuditHead, error)) error {
+// head read under the write lock, each write's change in a savepoint of its
+// own (when the batch holds several), entries packed into blocks of
+// BlockSize.
+func (db *DB) AppendAudit(ctx context.Context, writes []*hogo.AuditWrite, seal func(hogo.AuditHead, []*hogo.AuditEntry) (hogo.AuditHead, error)) error {
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -134,7 +136,11 @@ func (db *DB) AppendAudit(ctx context.Context, entries []*hogo.AuditEntry, seal 
 		!bytes.Equal(last.hashes[len(last.hashes)-hashSize:], head.Hash):
 		return errChainEnd
 	}
-	newHead, err := seal(head)
+	entries, err := db.applyWrites(ctx, tx, writes)
+	if err != nil || len(entries) == 0 {
+		return err // nothing to commit when every change failed
+	}
+	newHead, err := seal(head, entries)
 	if err != nil {
 		return err
 	}
@@ -156,6 +162,48 @@ func (db *DB) AppendAudit(ctx context.Context, entries []*hogo.AuditEntry, seal 
 		return fmt.Errorf("move audit head: %w", err)
 	}
 	return tx.Commit()
+}
+
+// applyWrites runs the writes' changes inside tx and returns the entries of
+// those that stand. A change that fails is rolled back to its savepoint and
+// its write's Err set; an error returned means the transaction is unusable.
+func (db *DB) applyWrites(ctx context.Context, tx *sql.Tx, writes []*hogo.AuditWrite) ([]*hogo.AuditEntry, error) {
+	n := 0
+	for _, w := range writes {
+		n += len(w.Entries)
+	}
+	entries := make([]*hogo.AuditEntry, 0, n)
+	t := &txStore{db: db, tx: tx}
+	for _, w := range writes {
+		w.Err = nil
+		if w.Apply == nil {
+			entries = append(entries, w.Entries...)
+			continue
+		}
+		if len(writes) == 1 {
+			// Alone in the batch: a failed change rolls back the whole
+			// transaction, with no savepoint to pay for.
+			if w.Err = w.Apply(ctx, t); w.Err != nil {
+				return nil, nil
+			}
+			entries = append(entries, w.Entries...)
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT audited_write`); err != nil {
+			return nil, fmt.Errorf("savepoint: %w", err)
+		}
+		if w.Err = w.Apply(ctx, t); w.Err != nil {
+			if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT audited_write`); err != nil {
+				return nil, fmt.Errorf("roll back a failed write: %w", err)
+			}
+		} else {
+			entries = append(entries, w.Entries...)
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT audited_write`); err != nil {
+			return nil, fmt.Errorf("release savepoint: %w", err)
+		}
+	}
+	return entries, nil
 }
 
 // AuditHead returns the stored head.

@@ -620,3 +620,37 @@ func (c *dataKeyCache) len() int {
 	defer c.mu.Unlock()
 	return c.lru.Len()
 }
+
+// BirthNameIndex returns the blind index of a date of birth together with a
+// name (lookup by "birth date + name"): the PRF over a label, the date and
+// the name in their index forms, so that it never equals the index of either
+// alone.
+func (k *Keys) BirthNameIndex(birth, name string) []byte {
+	b, n := IndexForm(ledger.TypeDate, birth), IndexForm(ledger.TypeText, name)
+	in := make([]byte, 0, 16+len(b)+len(n))
+	in = append(append(append(append(in, "birth+name\x00"...), b...), 0), n...)
+	out, err := k.index.ComputePrimaryPRF(in, BlindIndexSize)
+	clear(in)
+	if err != nil {
+		panic("vault: the blind-index key failed")
+	}
+	return out
+}
+
+const noteADPrefix = "hogo vault note v1\x00"
+
+// SealNote encrypts a short text that belongs to no single principal's key
+// (a justification for a use under a legal exception, a reviewer's note)
+// directly with the KEK, bound to where it is stored (ad).
+func (k *Keys) SealNote(text, ad string) ([]byte, error) {
+	return k.kek.Load().aead.Encrypt([]byte(text), []byte(noteADPrefix+ad))
+}
+
+// OpenNote decrypts a note sealed by SealNote with the same ad.
+func (k *Keys) OpenNote(sealed []byte, ad string) (string, error) {
+	pt, err := k.kek.Load().aead.Decrypt(sealed, []byte(noteADPrefix+ad))
+	if err != nil {
+		return "", ErrSealed
+	}
+	return string(pt), nil
+}

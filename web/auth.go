@@ -23,6 +23,8 @@ type permission func(hogo.Role) bool
 func anyRole(hogo.Role) bool     { return true }
 func adminOnly(r hogo.Role) bool { return r == hogo.RoleAdmin }
 
+func managerOnly(r hogo.Role) bool { return r == hogo.RoleManager }
+
 // oversight is the roles that see who works with the data and what they
 // did: the users and the audit log.
 func oversight(r hogo.Role) bool {

@@ -23,6 +23,7 @@ import (
 	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
 	"hogo.example.jp/hogo/staff"
+	"hogo.example.jp/hogo/vault"
 	"hogo.example.jp/hogo/web"
 )
 
@@ -112,6 +113,14 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	srv := web.NewServer(db, st, log, logger)
 	srv.SetLedger(&web.LedgerState{Ledger: l, YAML: data, Digest: ledger.Digest(data)})
 	srv.SetReady(true)
+	keys, err := vault.GenerateKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Vault = vault.NewService(db, log, keys, func() (*ledger.Ledger, string) {
+		st := srv.Ledger()
+		return st.Ledger, st.Digest
+	})
 
 	h := &harness{t: t, srv: srv, db: db, staff: st, log: log, ledger: l, logs: logs,
 		users: map[hogo.Role]*hogo.User{}, passwords: map[hogo.Role]string{}, tokens: map[hogo.Role]string{}}

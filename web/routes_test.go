@@ -240,6 +240,20 @@ var allowedRoles = map[string][]hogo.Role{
 	"GET /api/v1/audit/checkpoints":    {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
 }
 
+// purposeBound are the routes every role may call, whose answer the ledger
+// decides (role × category × purpose): TestVaultRoutePurposeWalk walks them.
+var purposeBound = map[string]bool{
+	"POST /api/v1/principals":                     true,
+	"GET /api/v1/principals":                      true,
+	"POST /api/v1/principals/search":              true,
+	"GET /api/v1/principals/{id}":                 true,
+	"DELETE /api/v1/principals/{id}":              true,
+	"POST /api/v1/principals/{id}/records":        true,
+	"PATCH /api/v1/principals/{id}/records/{rid}": true,
+	"GET /api/v1/exceptions":                      true,
+	"POST /api/v1/exceptions/{id}/review":         true,
+}
+
 // TestAPIRoleMatrix walks every documented route with every role: each
 // call succeeds or is refused with 403, as the matrix says, and every
 // refusal is audited.
@@ -257,6 +271,9 @@ func TestAPIRoleMatrix(t *testing.T) {
 		}
 	}
 	for _, op := range doc.operations() {
+		if purposeBound[op.String()] {
+			continue
+		}
 		allowed, ok := allowedRoles[op.String()]
 		if !ok {
 			t.Errorf("%s is not in allowedRoles: add who may call it", op)

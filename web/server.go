@@ -22,6 +22,7 @@ import (
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/staff"
+	"hogo.example.jp/hogo/vault"
 )
 
 //go:embed templates/*.html
@@ -42,9 +43,11 @@ type LedgerState struct {
 
 // Server is the HTTP side of hogo.
 type Server struct {
-	Store  hogo.Store
-	Staff  *staff.Service
-	Audit  *audit.Log
+	Store hogo.Store
+	Staff *staff.Service
+	Audit *audit.Log
+	// Vault holds the personal data; nil when no master keys are given.
+	Vault  *vault.Service
 	Logger *slog.Logger
 	Now    func() time.Time
 	// SecureCookies marks cookies Secure; on by default behind TLS.
@@ -103,6 +106,15 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/audit", s.api(s.apiAudit, oversight)},
 		{"POST", "/api/v1/audit/verify", s.api(s.apiAuditVerify, oversight)},
 		{"GET", "/api/v1/audit/checkpoints", s.api(s.apiCheckpoints, oversight)},
+		{"POST", "/api/v1/principals", s.api(s.apiCreatePrincipal, anyRole)},
+		{"GET", "/api/v1/principals", s.api(s.apiFindPrincipals, anyRole)},
+		{"POST", "/api/v1/principals/search", s.api(s.apiSearchPrincipals, anyRole)},
+		{"GET", "/api/v1/principals/{id}", s.api(s.apiGetPrincipal, anyRole)},
+		{"DELETE", "/api/v1/principals/{id}", s.api(s.apiErasePrincipal, anyRole)},
+		{"POST", "/api/v1/principals/{id}/records", s.api(s.apiAddRecord, anyRole)},
+		{"PATCH", "/api/v1/principals/{id}/records/{rid}", s.api(s.apiUpdateRecord, anyRole)},
+		{"GET", "/api/v1/exceptions", s.api(s.apiExceptions, reviewers)},
+		{"POST", "/api/v1/exceptions/{id}/review", s.api(s.apiReviewException, managerOnly)},
 	}
 }
 
@@ -265,6 +277,7 @@ type errorBody struct {
 		Message   string `json:"message"`
 		MessageJa string `json:"message_ja,omitempty"`
 		Field     string `json:"field,omitempty"`
+		Reason    string `json:"reason,omitempty"`
 	} `json:"error"`
 }
 
@@ -278,6 +291,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &de) {
 		b.Error.Field = de.Field
 		b.Error.MessageJa = de.Ja
+		b.Error.Reason = de.Reason
 		if de.Code == hogo.EINTERNAL {
 			b.Error.Message, b.Error.MessageJa = "internal error", ""
 		}

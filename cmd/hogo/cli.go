@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,9 +16,11 @@ import (
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
+	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/postgres"
 	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
+	"hogo.example.jp/hogo/vault"
 )
 
 type stdio struct {
@@ -199,7 +202,7 @@ func parseOne(fs *flag.FlagSet, args []string) (string, error) {
 
 // storeFlags are the flags of every command that works on a store.
 type storeFlags struct {
-	data, db, auditKey *string
+	data, db, auditKey, keys *string
 }
 
 func addStoreFlags(fs *flag.FlagSet) storeFlags {
@@ -207,6 +210,7 @@ func addStoreFlags(fs *flag.FlagSet) storeFlags {
 		data:     fs.String("data", envOr("HOGO_DATA", "./hogo-data"), "data directory of the embedded SQLite store (env HOGO_DATA)"),
 		db:       fs.String("db", "", "PostgreSQL URL, postgres://USER@HOST:5432/DB (env HOGO_DB or HOGO_DB_FILE); overrides --data"),
 		auditKey: fs.String("audit-key", envOr("HOGO_AUDIT_KEY_FILE", ""), "audit signing key file (env HOGO_AUDIT_KEY_FILE); default DATA/audit-signing.key with SQLite"),
+		keys:     fs.String("keys", envOr("HOGO_KEYS_FILE", ""), "vault master key file (env HOGO_KEYS_FILE, or the keys themselves in HOGO_KEYS); default DATA/vault-keys.json with SQLite"),
 	}
 }
 
@@ -314,6 +318,57 @@ func loadAuditKey(ctx context.Context, sf storeFlags, store hogo.SettingService)
 		return nil, fmt.Errorf("the audit signing key (id %s) is not the one this database is signed with (id %s); use the original key file", key.ID(), audit.KeyID(old))
 	}
 	return key, nil
+}
+
+// loadKeys finds the vault's master keys: the flag or HOGO_KEYS_FILE, else
+// HOGO_KEYS (the key file's JSON), else, for SQLite only,
+// DATA/vault-keys.json, created on first use. It returns the keys and the
+// file they came from ("" for the environment). The database remembers a
+// check value, so that another key file is refused instead of sealing new
+// data with keys that cannot open the old.
+func loadKeys(ctx context.Context, sf storeFlags, store hogo.SettingService) (*vault.Keys, string, error) {
+	var keys *vault.Keys
+	var path string
+	url, _ := sf.dbURL()
+	switch {
+	case *sf.keys != "":
+		path = *sf.keys
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, "", fmt.Errorf("vault keys: %w; make a key file with hogo keys init -o FILE", err)
+		}
+		if keys, err = vault.ParseKeys(data); err != nil {
+			return nil, "", fmt.Errorf("%s: %w", path, err)
+		}
+	case os.Getenv("HOGO_KEYS") != "":
+		k, err := vault.ParseKeys([]byte(os.Getenv("HOGO_KEYS")))
+		if err != nil {
+			return nil, "", fmt.Errorf("HOGO_KEYS: %w", err)
+		}
+		keys = k
+	case url == "":
+		path = filepath.Join(*sf.data, "vault-keys.json")
+		k, _, err := vault.LoadOrCreateKeys(path)
+		if err != nil {
+			return nil, "", err
+		}
+		keys = k
+	default:
+		return nil, "", errors.New("with PostgreSQL every node needs the same vault master keys: make a key file with \"hogo keys init -o FILE\" and pass --keys FILE (or HOGO_KEYS_FILE) to every hogo command")
+	}
+	check := hex.EncodeToString(keys.BlindIndex(ledger.TypeText, "hogo vault key check"))
+	have, err := store.GetSetting(ctx, hogo.SettingVaultKeyCheck)
+	switch {
+	case hogo.ErrorCode(err) == hogo.ENOTFOUND:
+		if err := store.PutSetting(ctx, hogo.SettingVaultKeyCheck, check); err != nil {
+			return nil, "", err
+		}
+	case err != nil:
+		return nil, "", err
+	case have != check:
+		return nil, "", errors.New("the vault master key file is not the one this database's personal data is sealed with; use the original key file (or its backup)")
+	}
+	return keys, path, nil
 }
 
 // opened is a store with its audit log, for commands that change things.

@@ -18,12 +18,14 @@ import (
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/sqlstore"
 	"hogo.example.jp/hogo/staff"
+	"hogo.example.jp/hogo/vault"
 	"hogo.example.jp/hogo/web"
 )
 
 // Config is the server's configuration, from flags then the environment.
 type Config struct {
 	Data, DB, AuditKey string
+	Keys               string
 	Addr               string
 	LedgerFile         string
 	Demo, Migrate      bool
@@ -52,6 +54,27 @@ type Main struct {
 	// DemoPassword is the administrator password made at the first demo
 	// start ("" otherwise).
 	DemoPassword string
+	// DemoUsers are the other demo users made then, one per role.
+	DemoUsers []DemoUser
+}
+
+// DemoUser is a demo user and the password printed for them.
+type DemoUser struct {
+	Name     string
+	Role     hogo.Role
+	Password string
+}
+
+// demoUsers are the demo's staff besides the administrator: one per role,
+// so that each role's view of the data can be tried.
+var demoUsers = []struct {
+	name, display string
+	role          hogo.Role
+}{
+	{"manager", "保護 管理子", hogo.RoleManager},
+	{"desk", "窓口 受付子", hogo.RoleDesk},
+	{"recruiter", "採用 担当太", hogo.RoleStaff},
+	{"auditor", "監査 見守", hogo.RoleAuditor},
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -76,7 +99,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m := &Main{
-		Config: Config{Data: *sf.data, DB: url, AuditKey: *sf.auditKey, Addr: *addr, LedgerFile: *ledgerFile,
+		Config: Config{Data: *sf.data, DB: url, AuditKey: *sf.auditKey, Keys: *sf.keys, Addr: *addr, LedgerFile: *ledgerFile,
 			Demo: *demo, Migrate: *migrate, SecureCookies: *secure, LogLevel: lvl, CheckpointEvery: time.Minute},
 		Out: e.io.out, p: e.p,
 		Logger: slog.New(slog.NewJSONHandler(e.io.err, &slog.HandlerOptions{Level: lvl})),
@@ -110,7 +133,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.CheckpointEvery == 0 {
 		m.Config.CheckpointEvery = time.Minute
 	}
-	sf := storeFlags{data: &m.Config.Data, db: &m.Config.DB, auditKey: &m.Config.AuditKey}
+	sf := storeFlags{data: &m.Config.Data, db: &m.Config.DB, auditKey: &m.Config.AuditKey, keys: &m.Config.Keys}
 	db, err := openStore(ctx, sf, m.Config.Migrate)
 	if err != nil {
 		return err
@@ -124,6 +147,11 @@ func (m *Main) Run(ctx context.Context) error {
 	st := staff.New(db, m.log)
 	m.Server = web.NewServer(db, st, m.log, m.Logger)
 	m.Server.SecureCookies = m.Config.SecureCookies
+	keys, _, err := loadKeys(ctx, sf, db)
+	if err != nil {
+		return err
+	}
+	m.Server.Vault = vault.NewService(db, m.log, keys, m.currentLedger)
 
 	// Listen first: a taken port must fail before the demo administrator
 	// is made, or its password, shown only once, would be lost.
@@ -191,10 +219,22 @@ func (m *Main) Run(ctx context.Context) error {
 	fmt.Fprintln(m.Out, m.p.msg("serve.console", m.URL))
 	if m.DemoPassword != "" {
 		fmt.Fprintln(m.Out, m.p.msg("serve.demo.admin", demoAdmin, m.DemoPassword))
+		for _, u := range m.DemoUsers {
+			fmt.Fprintln(m.Out, m.p.msg("serve.demo.user", string(u.Role), u.Name, u.Password))
+		}
 	} else if m.Config.Demo {
 		fmt.Fprintln(m.Out, m.p.msg("serve.demo.again", demoAdmin))
 	}
 	return nil
+}
+
+// currentLedger is the active ledger and its digest, for the vault.
+func (m *Main) currentLedger() (*ledger.Ledger, string) {
+	st := m.Server.Ledger()
+	if st == nil {
+		return nil, ""
+	}
+	return st.Ledger, st.Digest
 }
 
 func (m *Main) storeKind() string {
@@ -265,6 +305,13 @@ func (m *Main) prepareDemo(ctx context.Context, st *staff.Service) error {
 		return err
 	}
 	m.DemoPassword = pw
+	for _, u := range demoUsers {
+		_, pw, err := st.AddUser(ctx, hogo.SystemActor, u.name, u.display, u.role, "")
+		if err != nil {
+			return err
+		}
+		m.DemoUsers = append(m.DemoUsers, DemoUser{Name: u.name, Role: u.role, Password: pw})
+	}
 	return m.db.PutSetting(ctx, hogo.SettingDemo, "true")
 }
 

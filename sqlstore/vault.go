@@ -1,0 +1,549 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"hogo.example.jp/hogo"
+)
+
+// txStore is the write side of a store inside an audited write.
+type txStore struct {
+	db *DB
+	tx *sql.Tx
+}
+
+var _ hogo.Tx = (*txStore)(nil)
+
+func errNoPrincipal() error {
+	return hogo.NewError(hogo.ENOTFOUND, "id", "本人が見つかりません。", "no such principal")
+}
+
+// placeholders returns "($k,$k+1,…),(…)" for rows of cols columns from $start.
+func placeholders(rows, cols, start int) string {
+	var b strings.Builder
+	p := start
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for j := 0; j < cols; j++ {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "$%d", p)
+			p++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// inserter batches rows into multi-row INSERTs.
+type inserter struct {
+	t      *txStore
+	prefix string
+	cols   int
+	per    int
+	args   []any
+	rows   int
+	stmts  map[int]*sql.Stmt
+}
+
+func (t *txStore) inserter(prefix string, cols int) *inserter {
+	per := max(1, min(t.db.Dialect.MaxParams/cols, t.db.Dialect.InsertRows*4))
+	return &inserter{t: t, prefix: prefix, cols: cols, per: per, stmts: map[int]*sql.Stmt{}}
+}
+
+func (in *inserter) add(ctx context.Context, vals ...any) error {
+	in.args = append(in.args, vals...)
+	in.rows++
+	if in.rows == in.per {
+		return in.flush(ctx)
+	}
+	return nil
+}
+
+func (in *inserter) flush(ctx context.Context) error {
+	if in.rows == 0 {
+		return nil
+	}
+	st := in.stmts[in.rows]
+	if st == nil {
+		var err error
+		st, err = in.t.tx.PrepareContext(ctx, in.prefix+placeholders(in.rows, in.cols, 1))
+		if err != nil {
+			return err
+		}
+		in.stmts[in.rows] = st
+	}
+	_, err := st.ExecContext(ctx, in.args...)
+	in.args, in.rows = in.args[:0], 0
+	return err
+}
+
+func (in *inserter) close() {
+	for _, st := range in.stmts {
+		st.Close()
+	}
+}
+
+func joinPurposes(ps []string) string { return strings.Join(ps, " ") }
+
+func splitPurposes(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, " ")
+}
+
+// InsertPrincipals implements hogo.VaultWriter.
+func (t *txStore) InsertPrincipals(ctx context.Context, ps []*hogo.Principal) error {
+	pi := t.inserter(`INSERT INTO principals (id, wrapped_key, created_at, updated_at) VALUES `, 4)
+	defer pi.close()
+	ri := t.inserter(`INSERT INTO records (id, principal_id, category, source, acquired_at, purposes, notice_version, sealed, version, created_at, updated_at) VALUES `, 11)
+	defer ri.close()
+	li := t.inserter(`INSERT INTO lookups (hash, record_id, principal_id) VALUES `, 3)
+	defer li.close()
+	for _, p := range ps {
+		if err := pi.add(ctx, p.ID, p.WrappedKey, nanos(p.CreatedAt), nanos(p.UpdatedAt)); err != nil {
+			return t.dup(err)
+		}
+	}
+	if err := pi.flush(ctx); err != nil {
+		return t.dup(err)
+	}
+	for _, p := range ps {
+		for _, r := range p.Records {
+			if err := ri.add(ctx, r.ID, p.ID, r.Category, r.Source, nanos(r.AcquiredAt), joinPurposes(r.Purposes),
+				r.NoticeVersion, r.Sealed, max(r.Version, 1), nanos(r.CreatedAt), nanos(r.UpdatedAt)); err != nil {
+				return t.dup(err)
+			}
+		}
+	}
+	if err := ri.flush(ctx); err != nil {
+		return t.dup(err)
+	}
+	for _, p := range ps {
+		for _, r := range p.Records {
+			for _, h := range dedupe(r.Lookups) {
+				if err := li.add(ctx, h, r.ID, p.ID); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return li.flush(ctx)
+}
+
+// dedupe drops repeated lookups of one record (two identifiers with the same
+// blind index, e.g. the same value twice).
+func dedupe(hs [][]byte) [][]byte {
+	out := hs[:0:0]
+outer:
+	for _, h := range hs {
+		for _, o := range out {
+			if string(o) == string(h) {
+				continue outer
+			}
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+func (t *txStore) dup(err error) error {
+	if t.db.Dialect.IsUnique(err) {
+		return hogo.NewError(hogo.ECONFLICT, "id", "同じ ID が既にあります。", "the ID is already taken")
+	}
+	return err
+}
+
+func (t *txStore) principalExists(ctx context.Context, id string) error {
+	var n int
+	err := t.tx.QueryRowContext(ctx, `SELECT 1 FROM principals WHERE id = $1`, id).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNoPrincipal()
+	}
+	return err
+}
+
+// InsertRecord implements hogo.VaultWriter.
+func (t *txStore) InsertRecord(ctx context.Context, r *hogo.Record) error {
+	if err := t.principalExists(ctx, r.PrincipalID); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO records (id, principal_id, category, source, acquired_at, purposes, notice_version, sealed, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, r.ID, r.PrincipalID, r.Category, r.Source, nanos(r.AcquiredAt),
+		joinPurposes(r.Purposes), r.NoticeVersion, r.Sealed, max(r.Version, 1), nanos(r.CreatedAt), nanos(r.UpdatedAt)); err != nil {
+		return t.dup(err)
+	}
+	if err := t.putLookups(ctx, r); err != nil {
+		return err
+	}
+	_, err := t.tx.ExecContext(ctx, `UPDATE principals SET updated_at = $1 WHERE id = $2`, nanos(r.UpdatedAt), r.PrincipalID)
+	return err
+}
+
+func (t *txStore) putLookups(ctx context.Context, r *hogo.Record) error {
+	li := t.inserter(`INSERT INTO lookups (hash, record_id, principal_id) VALUES `, 3)
+	defer li.close()
+	for _, h := range dedupe(r.Lookups) {
+		if err := li.add(ctx, h, r.ID, r.PrincipalID); err != nil {
+			return err
+		}
+	}
+	return li.flush(ctx)
+}
+
+// UpdateRecord implements hogo.VaultWriter.
+func (t *txStore) UpdateRecord(ctx context.Context, r *hogo.Record) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE records SET sealed = $1, version = $2, updated_at = $3
+		WHERE id = $4 AND principal_id = $5 AND version = $6`,
+		r.Sealed, r.Version, nanos(r.UpdatedAt), r.ID, r.PrincipalID, r.Version-1)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var v int64
+		err := t.tx.QueryRowContext(ctx, `SELECT version FROM records WHERE id = $1 AND principal_id = $2`, r.ID, r.PrincipalID).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			return hogo.NewError(hogo.ENOTFOUND, "rid", "記録が見つかりません。", "no such record")
+		}
+		if err != nil {
+			return err
+		}
+		return hogo.NewError(hogo.ECONFLICT, "version",
+			"記録は他の操作で更新されています（現在の版 %d）。最新の内容を読み直してから訂正してください。",
+			"the record was changed by someone else (now version %d); read it again and retry", v)
+	}
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM lookups WHERE record_id = $1`, r.ID); err != nil {
+		return err
+	}
+	if err := t.putLookups(ctx, r); err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `UPDATE principals SET updated_at = $1 WHERE id = $2`, nanos(r.UpdatedAt), r.PrincipalID)
+	return err
+}
+
+// inList returns "$k,$k+1,…" for n values from $start.
+func inList(n, start int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "$%d", start+i)
+	}
+	return b.String()
+}
+
+// ErasePrincipals implements hogo.VaultWriter. The wrapped key goes with
+// the principal's row: once the transaction commits, nothing can open the
+// principal's records, in this database or in any copy of it.
+func (t *txStore) ErasePrincipals(ctx context.Context, ids []string, at time.Time, actor, reason string) ([]int, error) {
+	counts := make([]int, len(ids))
+	pos := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if _, dup := pos[id]; dup {
+			return nil, hogo.NewError(hogo.EINVALID, "id", "同じ本人が二度指定されています。", "a principal is named twice")
+		}
+		pos[id] = i
+	}
+	per := min(t.db.Dialect.MaxParams-1, 5000)
+	tomb := t.inserter(`INSERT INTO erasures (principal_id, erased_at, actor, records, reason) VALUES `, 5)
+	defer tomb.close()
+	for start := 0; start < len(ids); start += per {
+		chunk := ids[start:min(start+per, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		list := inList(len(chunk), 1)
+		rows, err := t.tx.QueryContext(ctx, `SELECT principal_id, COUNT(*) FROM records WHERE principal_id IN (`+list+`) GROUP BY principal_id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			counts[pos[id]] = n
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		for _, q := range []string{`DELETE FROM lookups WHERE principal_id IN (`, `DELETE FROM suspensions WHERE principal_id IN (`,
+			`DELETE FROM records WHERE principal_id IN (`} {
+			if _, err := t.tx.ExecContext(ctx, q+list+`)`, args...); err != nil {
+				return nil, err
+			}
+		}
+		res, err := t.tx.ExecContext(ctx, `DELETE FROM principals WHERE id IN (`+list+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n != int64(len(chunk)) {
+			return nil, errNoPrincipal()
+		}
+		for _, id := range chunk {
+			if err := tomb.add(ctx, id, nanos(at), actor, counts[pos[id]], reason); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return counts, tomb.flush(ctx)
+}
+
+// SetSuspension implements hogo.VaultWriter.
+func (t *txStore) SetSuspension(ctx context.Context, principalID, purpose string, on bool, at time.Time) error {
+	if err := t.principalExists(ctx, principalID); err != nil {
+		return err
+	}
+	var err error
+	if on {
+		_, err = t.tx.ExecContext(ctx, `INSERT INTO suspensions (principal_id, purpose, since) VALUES ($1, $2, $3)
+			ON CONFLICT (principal_id, purpose) DO NOTHING`, principalID, purpose, nanos(at))
+	} else {
+		_, err = t.tx.ExecContext(ctx, `DELETE FROM suspensions WHERE principal_id = $1 AND purpose = $2`, principalID, purpose)
+	}
+	return err
+}
+
+// RewrapKey implements hogo.VaultWriter.
+func (t *txStore) RewrapKey(ctx context.Context, id string, old, wrapped []byte) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, `UPDATE principals SET wrapped_key = $1 WHERE id = $2 AND wrapped_key = $3`, wrapped, id, old)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// InsertExceptionUse implements hogo.VaultWriter.
+func (t *txStore) InsertExceptionUse(ctx context.Context, u *hogo.ExceptionUse) error {
+	return t.tx.QueryRowContext(ctx, `INSERT INTO exception_uses (at, actor_id, actor, role, principal_id, category, purpose, op, exception, justification)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		nanos(u.At), u.ActorID, u.Actor, string(u.Role), u.PrincipalID, u.Category, u.Purpose, u.Op, u.Exception, u.Justification).Scan(&u.ID)
+}
+
+// ReviewExceptionUse implements hogo.VaultWriter.
+func (t *txStore) ReviewExceptionUse(ctx context.Context, id int64, status, reviewer string, note []byte, at time.Time) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE exception_uses SET status = $1, reviewer = $2, note = $3, reviewed_at = $4
+		WHERE id = $5 AND status = 'pending'`, status, reviewer, note, nanos(at), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var s string
+		if err := t.tx.QueryRowContext(ctx, `SELECT status FROM exception_uses WHERE id = $1`, id).Scan(&s); errors.Is(err, sql.ErrNoRows) {
+			return hogo.NewError(hogo.ENOTFOUND, "id", "審査対象の利用が見つかりません。", "no such use under review")
+		}
+		return hogo.NewError(hogo.ECONFLICT, "status", "この利用は既に審査済みです。", "this use has already been reviewed")
+	}
+	return nil
+}
+
+// GetPrincipal implements hogo.VaultService.
+func (db *DB) GetPrincipal(ctx context.Context, id string) (*hogo.Principal, error) {
+	p := &hogo.Principal{ID: id}
+	var created, updated int64
+	err := db.Read.QueryRowContext(ctx, `SELECT wrapped_key, created_at, updated_at FROM principals WHERE id = $1`, id).
+		Scan(&p.WrappedKey, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		var e hogo.Erasure
+		var at int64
+		if err := db.Read.QueryRowContext(ctx, `SELECT erased_at, actor, records FROM erasures WHERE principal_id = $1`, id).
+			Scan(&at, &e.Actor, &e.Records); err == nil {
+			e.PrincipalID, e.At = id, fromNanos(at)
+			ne := hogo.NewError(hogo.ENOTFOUND, "id", "この本人の個人情報は消去されています。", "this principal's personal data was erased")
+			ne.Err = &e
+			return nil, ne
+		}
+		return nil, errNoPrincipal()
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.CreatedAt, p.UpdatedAt = fromNanos(created), fromNanos(updated)
+	rows, err := db.Read.QueryContext(ctx, `SELECT id, category, source, acquired_at, purposes, notice_version, sealed, version, created_at, updated_at
+		FROM records WHERE principal_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		r := &hogo.Record{PrincipalID: id}
+		var acq, c, u int64
+		var purposes string
+		if err := rows.Scan(&r.ID, &r.Category, &r.Source, &acq, &purposes, &r.NoticeVersion, &r.Sealed, &r.Version, &c, &u); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.AcquiredAt, r.CreatedAt, r.UpdatedAt, r.Purposes = fromNanos(acq), fromNanos(c), fromNanos(u), splitPurposes(purposes)
+		p.Records = append(p.Records, r)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	p.Suspended, err = db.suspensions(ctx, id)
+	return p, err
+}
+
+func (db *DB) suspensions(ctx context.Context, id string) ([]string, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT purpose FROM suspensions WHERE principal_id = $1 ORDER BY purpose`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// FindPrincipals implements hogo.VaultService.
+func (db *DB) FindPrincipals(ctx context.Context, lookup []byte, limit int) ([]string, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT DISTINCT principal_id FROM lookups WHERE hash = $1 ORDER BY principal_id LIMIT $2`, lookup, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ScanRecords implements hogo.VaultService.
+func (db *DB) ScanRecords(ctx context.Context, category, afterID string, limit int, fn func(*hogo.Record, []byte, []string) error) error {
+	rows, err := db.Read.QueryContext(ctx, `SELECT r.id, r.principal_id, r.source, r.acquired_at, r.purposes, r.notice_version, r.sealed, r.version,
+			r.created_at, r.updated_at, p.wrapped_key,
+			(SELECT COUNT(*) FROM suspensions s WHERE s.principal_id = r.principal_id)
+		FROM records r JOIN principals p ON p.id = r.principal_id
+		WHERE r.category = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, category, afterID, limit)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		r    *hogo.Record
+		key  []byte
+		susp int
+	}
+	var got []row
+	for rows.Next() {
+		r := &hogo.Record{Category: category}
+		var acq, c, u int64
+		var purposes string
+		var x row
+		if err := rows.Scan(&r.ID, &r.PrincipalID, &r.Source, &acq, &purposes, &r.NoticeVersion, &r.Sealed, &r.Version, &c, &u, &x.key, &x.susp); err != nil {
+			rows.Close()
+			return err
+		}
+		r.AcquiredAt, r.CreatedAt, r.UpdatedAt, r.Purposes = fromNanos(acq), fromNanos(c), fromNanos(u), splitPurposes(purposes)
+		x.r = r
+		got = append(got, x)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, x := range got {
+		var susp []string
+		if x.susp > 0 {
+			if susp, err = db.suspensions(ctx, x.r.PrincipalID); err != nil {
+				return err
+			}
+		}
+		if err := fn(x.r, x.key, susp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CountPrincipals implements hogo.VaultService.
+func (db *DB) CountPrincipals(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM principals`).Scan(&n)
+	return n, err
+}
+
+// PrincipalKeys implements hogo.VaultService.
+func (db *DB) PrincipalKeys(ctx context.Context, afterID string, limit int) ([]hogo.PrincipalKey, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT id, wrapped_key FROM principals WHERE id > $1 ORDER BY id LIMIT $2`, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []hogo.PrincipalKey
+	for rows.Next() {
+		var k hogo.PrincipalKey
+		if err := rows.Scan(&k.ID, &k.WrappedKey); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+const exceptionCols = `id, at, actor_id, actor, role, principal_id, category, purpose, op, exception, justification, status, reviewer, reviewed_at, note`
+
+func scanException(sc interface{ Scan(...any) error }) (*hogo.ExceptionUse, error) {
+	u := &hogo.ExceptionUse{}
+	var at, rev int64
+	var role string
+	if err := sc.Scan(&u.ID, &at, &u.ActorID, &u.Actor, &role, &u.PrincipalID, &u.Category, &u.Purpose, &u.Op, &u.Exception,
+		&u.Justification, &u.Status, &u.Reviewer, &rev, &u.Note); err != nil {
+		return nil, err
+	}
+	u.At, u.ReviewedAt, u.Role = fromNanos(at), fromNanos(rev), hogo.Role(role)
+	return u, nil
+}
+
+// ListExceptionUses implements hogo.VaultService.
+func (db *DB) ListExceptionUses(ctx context.Context, status string, limit int) ([]*hogo.ExceptionUse, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := db.Read.QueryContext(ctx, `SELECT `+exceptionCols+` FROM exception_uses WHERE ($1 = '' OR status = $1) ORDER BY id DESC LIMIT $2`, status, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*hogo.ExceptionUse
+	for rows.Next() {
+		u, err := scanException(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// GetExceptionUse implements hogo.VaultService.
+func (db *DB) GetExceptionUse(ctx context.Context, id int64) (*hogo.ExceptionUse, error) {
+	u, err := scanException(db.Read.QueryRowContext(ctx, `SELECT `+exceptionCols+` FROM exception_uses WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, hogo.NewError(hogo.ENOTFOUND, "id", "審査対象の利用が見つかりません。", "no such use under review")
+	}
+	return u, err
+}

@@ -1,0 +1,935 @@
+package vault
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tink-crypto/tink-go/v2/tink"
+
+	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/access"
+	"hogo.example.jp/hogo/ledger"
+)
+
+// Auditor makes a change and appends the audit entries that record it in
+// one transaction; *audit.Log is one.
+type Auditor interface {
+	Append(ctx context.Context, entries ...*hogo.AuditEntry) error
+	Write(ctx context.Context, apply func(context.Context, hogo.Tx) error, entries ...*hogo.AuditEntry) error
+}
+
+// Service is the vault: every read and write of personal data goes through
+// it, names a purpose, is decided by access.Decide against the current
+// ledger, and is audited in the same transaction as the write (or, for a
+// read, before the data is returned).
+type Service struct {
+	store  hogo.VaultService
+	audit  Auditor
+	keys   *Keys
+	ledger func() (*ledger.Ledger, string)
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// NewService returns the vault over store. ledgerFn returns the current
+// ledger and its digest (the notice version recorded with new records).
+func NewService(store hogo.VaultService, auditor Auditor, keys *Keys, ledgerFn func() (*ledger.Ledger, string)) *Service {
+	return &Service{store: store, audit: auditor, keys: keys, ledger: ledgerFn, Now: time.Now}
+}
+
+// Keys returns the master keys.
+func (s *Service) Keys() *Keys { return s.keys }
+
+// Use is what every access names: a purpose, or a legal exception with a
+// written justification (APPI Art. 18(3)).
+type Use struct {
+	Purpose       string `json:"purpose"`
+	Exception     string `json:"exception,omitempty"`
+	Justification string `json:"justification,omitempty"`
+}
+
+// NewRecord is the input of a new record.
+type NewRecord struct {
+	Category string `json:"category"`
+	Use
+	Source string `json:"source"`
+	// Items maps item IDs to values as typed.
+	Items map[string]string `json:"items"`
+	// AcquiredAt defaults to now.
+	AcquiredAt time.Time `json:"acquired_at"`
+	// Purposes are the purposes stated when the data was acquired;
+	// defaults to every purpose the ledger declares for the category.
+	Purposes []string `json:"purposes"`
+	// NoticeVersion defaults to the digest of the current ledger.
+	NoticeVersion string `json:"notice_version"`
+}
+
+// RecordView is a record as a use may see it.
+type RecordView struct {
+	ID            string            `json:"id"`
+	Category      string            `json:"category"`
+	Source        string            `json:"source"`
+	AcquiredAt    time.Time         `json:"acquired_at"`
+	Purposes      []string          `json:"purposes"`
+	NoticeVersion string            `json:"notice_version"`
+	Version       int64             `json:"version"`
+	UpdatedAt     time.Time         `json:"updated_at"`
+	Items         map[string]string `json:"items"`
+	// Usable are the declared purposes of the category for which the
+	// reader's role may use this record now.
+	Usable []string `json:"usable_purposes"`
+}
+
+// View is a principal as a use may see them.
+type View struct {
+	ID        string        `json:"id"`
+	CreatedAt time.Time     `json:"created_at"`
+	Suspended []string      `json:"suspended,omitempty"`
+	Records   []*RecordView `json:"records"`
+	// Exception is the legal exception the read relied on, if any;
+	// ReviewID the review it was queued for.
+	Exception string `json:"exception,omitempty"`
+	ReviewID  int64  `json:"review_id,omitempty"`
+}
+
+func (s *Service) current() (*ledger.Ledger, string, error) {
+	l, digest := s.ledger()
+	if l == nil {
+		return nil, "", hogo.NewError(hogo.EINTERNAL, "", "台帳が読み込まれていません。", "no ledger is loaded")
+	}
+	return l, digest, nil
+}
+
+func subject(suspended []string) access.Subject {
+	sub := access.Subject{}
+	if len(suspended) > 0 {
+		sub.Suspended = make(map[string]bool, len(suspended))
+		for _, p := range suspended {
+			sub.Suspended[p] = true
+		}
+	}
+	return sub
+}
+
+func entry(a hogo.Actor, action, principal, category string, u Use) *hogo.AuditEntry {
+	e := a.Entry(action)
+	e.Principal, e.Category, e.Purpose = principal, category, u.Purpose
+	return e
+}
+
+// denied audits a refused use and returns its error.
+func (s *Service) denied(ctx context.Context, a hogo.Actor, action, principal, category string, u Use, d access.Decision) error {
+	e := entry(a, action, principal, category, u)
+	e.Outcome = hogo.OutcomeDenied
+	e.Detail = map[string]string{"reason": d.Reason}
+	if u.Exception != "" {
+		e.Detail["exception"] = u.Exception
+	}
+	if err := s.audit.Append(ctx, e); err != nil {
+		return err
+	}
+	return d.Err
+}
+
+// exceptionUse builds the review entry of a use allowed under an exception.
+func (s *Service) exceptionUse(a hogo.Actor, principal, category string, op access.Op, u Use, d access.Decision) (*hogo.ExceptionUse, error) {
+	if d.Exception == "" {
+		return nil, nil
+	}
+	x := &hogo.ExceptionUse{At: s.Now(), ActorID: a.UserID, Actor: a.Name, Role: a.Role, PrincipalID: principal,
+		Category: category, Purpose: u.Purpose, Op: op.String(), Exception: d.Exception}
+	var err error
+	// The row's ID is not known before the insert: bind the note to what
+	// identifies the use instead.
+	x.Justification, err = s.keys.SealNote(u.Justification, justificationAD(x))
+	return x, err
+}
+
+func justificationAD(x *hogo.ExceptionUse) string {
+	return "justification\x00" + x.PrincipalID + "\x00" + x.Category + "\x00" + strconv.FormatInt(x.At.UnixNano(), 10)
+}
+
+// checkRecord validates a new record's fields against the ledger and returns
+// its canonical items. Problems name the field; values are never echoed.
+func checkRecord(l *ledger.Ledger, in *NewRecord) (*ledger.Category, map[string]string, error) {
+	c := l.Category(in.Category)
+	if c == nil {
+		if in.Category == "" {
+			return nil, nil, hogo.NewError(hogo.EINVALID, "category", "種別（category）を指定してください。", "category is required")
+		}
+		return nil, nil, hogo.NewError(hogo.EINVALID, "category", "種別「%s」は台帳にありません。", "category %q is not in the ledger", in.Category)
+	}
+	if in.Source == "" {
+		return nil, nil, hogo.NewError(hogo.EINVALID, "source", "取得方法（source）を指定してください。この種別の取得方法: %s",
+			"source (how the data was acquired) is required; this category's sources: %s", refList(c.Sources))
+	}
+	if !hasRef(c.Sources, in.Source) {
+		return nil, nil, hogo.NewError(hogo.EINVALID, "source", "取得方法「%s」は種別「%s」の取得方法として台帳にありません。次のいずれかを指定してください: %s",
+			"source %q is not a source of category %q in the ledger; use one of: %s", in.Source, c.ID, refList(c.Sources))
+	}
+	for _, p := range in.Purposes {
+		if !hasRef(c.Purposes, p) {
+			return nil, nil, hogo.NewError(hogo.EINVALID, "purposes", "利用目的「%s」は種別「%s」の利用目的として宣言されていないため、取得時に明示した目的にできません。",
+				"purpose %q is not declared for category %q, so it cannot be a purpose stated at acquisition", p, c.ID)
+		}
+	}
+	if len(in.Items) == 0 {
+		return nil, nil, hogo.NewError(hogo.EINVALID, "items", "項目（items）がありません。", "items are required")
+	}
+	items, err := checkItems(l, c, in.Items)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, it := range c.Items {
+		if it.Required && items[it.ID] == "" {
+			return nil, nil, hogo.NewError(hogo.EINVALID, "items."+it.ID, "必須項目「%[1]s」（%[2]s）がありません。",
+				"required item %[2]q (%[3]s) is missing", it.Name.Ja, it.ID, it.Name.En)
+		}
+	}
+	return c, items, nil
+}
+
+// checkItems validates raw item values; an empty value means no value.
+func checkItems(l *ledger.Ledger, c *ledger.Category, raw map[string]string) (map[string]string, error) {
+	ids := make([]string, 0, len(raw))
+	for id := range raw {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make(map[string]string, len(raw))
+	for _, id := range ids {
+		it := l.Item(c.ID, id)
+		if it == nil {
+			return nil, hogo.NewError(hogo.EINVALID, "items."+id, "項目「%s」は種別「%s」の項目ではありません。この種別の項目: %s",
+				"item %q is not an item of category %q; its items are: %s", id, c.ID, itemList(c))
+		}
+		if strings.TrimSpace(raw[id]) == "" {
+			continue
+		}
+		v, err := CheckValue(it, raw[id])
+		if err != nil {
+			var he *hogo.Error
+			if errors.As(err, &he) && he.Field == "" {
+				he.Field = "items." + id
+			}
+			return nil, err
+		}
+		out[id] = v
+	}
+	return out, nil
+}
+
+func itemList(c *ledger.Category) string {
+	ids := make([]string, len(c.Items))
+	for i, it := range c.Items {
+		ids[i] = it.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+func refList(refs []ledger.Ref) string {
+	ids := make([]string, len(refs))
+	for i, r := range refs {
+		ids[i] = r.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+func hasRef(refs []ledger.Ref, id string) bool {
+	for _, r := range refs {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func keysOf(m map[string]string) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func recordAD(principal, record string) []byte {
+	return []byte("hogo vault record v1\x00" + principal + "\x00" + record)
+}
+
+// seal encrypts a record's items.
+func seal(dk tink.AEAD, principal, record string, items map[string]string) ([]byte, error) {
+	pt, err := json.Marshal(items)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(pt)
+	return dk.Encrypt(pt, recordAD(principal, record))
+}
+
+// open decrypts a record's items.
+func open(dk tink.AEAD, r *hogo.Record) (map[string]string, error) {
+	pt, err := dk.Decrypt(r.Sealed, recordAD(r.PrincipalID, r.ID))
+	if err != nil {
+		return nil, ErrSealed
+	}
+	defer clear(pt)
+	var items map[string]string
+	if err := json.Unmarshal(pt, &items); err != nil {
+		return nil, ErrSealed
+	}
+	return items, nil
+}
+
+// Lookup kinds: the identifiers a principal can be found by.
+const (
+	LookupEmail     = "email"
+	LookupPhone     = "phone"
+	LookupNameKana  = "name_kana"
+	LookupBirthName = "birth_date+name"
+)
+
+// LookupKinds lists the lookup kinds.
+var LookupKinds = []string{LookupEmail, LookupPhone, LookupNameKana, LookupBirthName}
+
+// lookups returns the blind indexes of a record's identifiers: every
+// identifier item of type e-mail, phone or kana, and the date of birth with
+// each identifier name.
+func (s *Service) lookups(c *ledger.Category, items map[string]string) [][]byte {
+	var out [][]byte
+	var birth string
+	var names []string
+	for _, it := range c.Items {
+		v := items[it.ID]
+		if v == "" {
+			continue
+		}
+		switch {
+		case it.Type == ledger.TypeDate && it.ID == "birth_date":
+			birth = v
+		case !it.Identifier:
+		case it.Type == ledger.TypeEmail, it.Type == ledger.TypePhone, it.Type == ledger.TypeKana:
+			out = append(out, s.keys.BlindIndex(it.Type, v))
+		case it.Type == ledger.TypeText:
+			names = append(names, v)
+		}
+	}
+	if birth != "" {
+		for _, n := range names {
+			out = append(out, s.keys.BirthNameIndex(birth, n))
+		}
+	}
+	return out
+}
+
+// prepare builds a new principal's sealed record; it is what Create and
+// Import share. It returns the principal with one record.
+func (s *Service) prepare(c *ledger.Category, in *NewRecord, items map[string]string, digest string, now time.Time) (*hogo.Principal, error) {
+	p := &hogo.Principal{ID: NewID(now), CreatedAt: now, UpdatedAt: now}
+	wrapped, dk, err := s.keys.NewDataKey(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	p.WrappedKey = wrapped
+	r, err := s.newRecord(dk, c, p.ID, in, items, digest, now)
+	if err != nil {
+		return nil, err
+	}
+	p.Records = []*hogo.Record{r}
+	return p, nil
+}
+
+func (s *Service) newRecord(dk tink.AEAD, c *ledger.Category, principal string, in *NewRecord, items map[string]string, digest string, now time.Time) (*hogo.Record, error) {
+	r := &hogo.Record{ID: NewID(now), PrincipalID: principal, Category: c.ID, Source: in.Source,
+		AcquiredAt: in.AcquiredAt, Purposes: in.Purposes, NoticeVersion: in.NoticeVersion, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if r.AcquiredAt.IsZero() {
+		r.AcquiredAt = now
+	}
+	if len(r.Purposes) == 0 {
+		r.Purposes = make([]string, len(c.Purposes))
+		for i, p := range c.Purposes {
+			r.Purposes[i] = p.ID
+		}
+	}
+	if r.NoticeVersion == "" {
+		r.NoticeVersion = digest
+	}
+	var err error
+	if r.Sealed, err = seal(dk, principal, r.ID, items); err != nil {
+		return nil, err
+	}
+	r.Lookups = s.lookups(c, items)
+	return r, nil
+}
+
+// Create stores a new principal with their first record and returns the
+// principal's and the record's IDs.
+func (s *Service) Create(ctx context.Context, a hogo.Actor, in NewRecord) (string, string, error) {
+	l, digest, err := s.current()
+	if err != nil {
+		return "", "", err
+	}
+	if l.Category(in.Category) == nil {
+		_, _, err := checkRecord(l, &in)
+		return "", "", err
+	}
+	d := access.Decide(l, access.Request{Role: a.Role, Category: in.Category, Purpose: in.Purpose, Op: access.Write,
+		Items: keysOf(in.Items), Exception: in.Exception, Justification: in.Justification}, access.Subject{})
+	if !d.Allowed {
+		if d.Err.Code == hogo.EINVALID {
+			return "", "", d.Err
+		}
+		return "", "", s.denied(ctx, a, "principal.create", "", in.Category, in.Use, d)
+	}
+	c, items, err := checkRecord(l, &in)
+	if err != nil {
+		return "", "", err
+	}
+	now := s.Now()
+	p, err := s.prepare(c, &in, items, digest, now)
+	if err != nil {
+		return "", "", err
+	}
+	r := p.Records[0]
+	x, err := s.exceptionUse(a, p.ID, c.ID, access.Write, in.Use, d)
+	if err != nil {
+		return "", "", err
+	}
+	e := entry(a, "principal.create", p.ID, c.ID, in.Use)
+	e.Target = r.ID
+	e.Detail = map[string]string{"source": in.Source, "items": strings.Join(keysOf(items), ",")}
+	if x != nil {
+		e.Detail["exception"] = x.Exception
+	}
+	err = s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+		if err := tx.InsertPrincipals(ctx, []*hogo.Principal{p}); err != nil {
+			return err
+		}
+		if x != nil {
+			return tx.InsertExceptionUse(ctx, x)
+		}
+		return nil
+	}, e)
+	if err != nil {
+		return "", "", err
+	}
+	return p.ID, r.ID, nil
+}
+
+// Get reads a principal for a use: the records of the categories the use
+// may reach, each with only the items it may see. A use no record allows is
+// refused with the first record's reason; every read and refusal is audited.
+func (s *Service) Get(ctx context.Context, a hogo.Actor, id string, u Use) (*View, error) {
+	l, _, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUse(u); err != nil {
+		return nil, err
+	}
+	if !ValidID(id) {
+		return nil, errNoPrincipal()
+	}
+	p, err := s.store.GetPrincipal(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.read(ctx, l, a, p, u, "principal.read")
+}
+
+func errNoPrincipal() error {
+	return hogo.NewError(hogo.ENOTFOUND, "id", "本人が見つかりません。", "no such principal")
+}
+
+// checkUse checks that a use names a purpose or an exception.
+func checkUse(u Use) error {
+	if u.Purpose == "" && u.Exception == "" {
+		return hogo.NewError(hogo.EINVALID, "purpose",
+			"利用目的（purpose）を指定してください。個人情報は特定した利用目的のためにだけ利用できます（個人情報保護法第17条第1項、第18条第1項）。",
+			"a purpose is required: personal information may be used only for a specified purpose (APPI Art. 17(1), 18(1))")
+	}
+	return nil
+}
+
+// read decides, decrypts and audits a read of p.
+func (s *Service) read(ctx context.Context, l *ledger.Ledger, a hogo.Actor, p *hogo.Principal, u Use, action string) (*View, error) {
+	sub := subject(p.Suspended)
+	v := &View{ID: p.ID, CreatedAt: p.CreatedAt.In(hogo.Tokyo), Suspended: p.Suspended, Records: make([]*RecordView, 0, len(p.Records))}
+	var first *access.Decision
+	var dk tink.AEAD
+	var allowed access.Decision
+	var cats []string
+	for _, r := range p.Records {
+		d := access.Decide(l, access.Request{Role: a.Role, Category: r.Category, Purpose: u.Purpose, Op: access.Read,
+			Exception: u.Exception, Justification: u.Justification}, sub)
+		if !d.Allowed {
+			if d.Err.Code == hogo.EINVALID && d.Reason != access.ReasonUnknownCategory {
+				return nil, d.Err
+			}
+			if first == nil {
+				first = &d
+			}
+			continue
+		}
+		if dk == nil {
+			var err error
+			if dk, err = s.keys.OpenDataKey(p.ID, p.WrappedKey); err != nil {
+				return nil, err
+			}
+		}
+		items, err := open(dk, r)
+		if err != nil {
+			return nil, err
+		}
+		for k := range items {
+			if !slices.Contains(d.Items, k) {
+				delete(items, k)
+			}
+		}
+		v.Records = append(v.Records, &RecordView{ID: r.ID, Category: r.Category, Source: r.Source, AcquiredAt: r.AcquiredAt.In(hogo.Tokyo),
+			Purposes: r.Purposes, NoticeVersion: r.NoticeVersion, Version: r.Version, UpdatedAt: r.UpdatedAt.In(hogo.Tokyo), Items: items,
+			Usable: usable(l, a.Role, r.Category, sub)})
+		if d.Exception != "" {
+			allowed = d
+		}
+		if !slices.Contains(cats, r.Category) {
+			cats = append(cats, r.Category)
+		}
+	}
+	if len(v.Records) == 0 {
+		if first == nil {
+			// A principal without records (never stored by hogo).
+			return nil, errNoPrincipal()
+		}
+		return nil, s.denied(ctx, a, action, p.ID, p.Records[0].Category, u, *first)
+	}
+	e := entry(a, action, p.ID, strings.Join(cats, ","), u)
+	e.Detail = map[string]string{"records": strconv.Itoa(len(v.Records))}
+	if allowed.Exception != "" {
+		x, err := s.exceptionUse(a, p.ID, strings.Join(cats, ","), access.Read, u, allowed)
+		if err != nil {
+			return nil, err
+		}
+		e.Detail["exception"] = x.Exception
+		if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertExceptionUse(ctx, x) }, e); err != nil {
+			return nil, err
+		}
+		v.Exception, v.ReviewID = x.Exception, x.ID
+		return v, nil
+	}
+	if err := s.audit.Append(ctx, e); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// usable lists the declared purposes of category c that role may read for.
+func usable(l *ledger.Ledger, role hogo.Role, cat string, sub access.Subject) []string {
+	c := l.Category(cat)
+	if c == nil {
+		return nil
+	}
+	var out []string
+	for _, p := range c.Purposes {
+		if access.Decide(l, access.Request{Role: role, Category: cat, Purpose: p.ID, Op: access.Read}, sub).Allowed {
+			out = append(out, p.ID)
+		}
+	}
+	return out
+}
+
+// Find returns the principals an identifier matches, each read for the use
+// (principals the use may not read are left out). kind is one of
+// LookupKinds; for LookupBirthName, value is "YYYY-MM-DD name" — use
+// FindBirthName instead.
+func (s *Service) Find(ctx context.Context, a hogo.Actor, kind, value string, u Use) ([]*View, error) {
+	var h []byte
+	switch kind {
+	case LookupEmail:
+		h = s.keys.BlindIndex(ledger.TypeEmail, value)
+	case LookupPhone:
+		h = s.keys.BlindIndex(ledger.TypePhone, value)
+	case LookupNameKana:
+		h = s.keys.BlindIndex(ledger.TypeKana, value)
+	default:
+		return nil, hogo.NewError(hogo.EINVALID, "kind", "検索できる識別子は email、phone、name_kana、birth_date+name です。",
+			"the identifiers to search by are email, phone, name_kana and birth_date+name")
+	}
+	return s.find(ctx, a, kind, h, value == "", u)
+}
+
+// FindBirthName finds principals by date of birth and name.
+func (s *Service) FindBirthName(ctx context.Context, a hogo.Actor, birth, name string, u Use) ([]*View, error) {
+	b, err := parseDate(strings.TrimSpace(birth))
+	if err != nil || birth == "" {
+		return nil, hogo.NewError(hogo.EINVALID, "birth_date", "生年月日は 1990-04-01 や 平成2年4月1日 の形で指定してください。",
+			"give the date of birth as 1990-04-01 (or in the Japanese era form)")
+	}
+	return s.find(ctx, a, LookupBirthName, s.keys.BirthNameIndex(b, name), strings.TrimSpace(name) == "", u)
+}
+
+// MaxMatches bounds the principals one lookup returns.
+const MaxMatches = 50
+
+func (s *Service) find(ctx context.Context, a hogo.Actor, kind string, h []byte, empty bool, u Use) ([]*View, error) {
+	l, _, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUse(u); err != nil {
+		return nil, err
+	}
+	if empty {
+		return nil, hogo.NewError(hogo.EINVALID, kind, "検索する値が空です。", "the value to search for is empty")
+	}
+	ids, err := s.store.FindPrincipals(ctx, h, MaxMatches)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*View, 0, len(ids))
+	var refused error
+	for _, id := range ids {
+		p, err := s.store.GetPrincipal(ctx, id)
+		if hogo.ErrorCode(err) == hogo.ENOTFOUND {
+			continue // erased since the lookup
+		}
+		if err != nil {
+			return nil, err
+		}
+		v, err := s.read(ctx, l, a, p, u, "principal.read")
+		if hogo.ErrorCode(err) == hogo.EPURPOSENOTPERMITTED {
+			refused = err
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if len(out) == 0 && refused != nil {
+		return nil, refused
+	}
+	e := a.Entry("principal.search")
+	e.Purpose = u.Purpose
+	e.Detail = map[string]string{"by": kind, "matches": strconv.Itoa(len(out))}
+	if err := s.audit.Append(ctx, e); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AddRecord adds a record (in any category) to an existing principal.
+func (s *Service) AddRecord(ctx context.Context, a hogo.Actor, principal string, in NewRecord) (string, error) {
+	l, digest, err := s.current()
+	if err != nil {
+		return "", err
+	}
+	if !ValidID(principal) {
+		return "", errNoPrincipal()
+	}
+	if l.Category(in.Category) == nil {
+		_, _, err := checkRecord(l, &in)
+		return "", err
+	}
+	p, err := s.store.GetPrincipal(ctx, principal)
+	if err != nil {
+		return "", err
+	}
+	d := access.Decide(l, access.Request{Role: a.Role, Category: in.Category, Purpose: in.Purpose, Op: access.Write,
+		Items: keysOf(in.Items), Exception: in.Exception, Justification: in.Justification}, subject(p.Suspended))
+	if !d.Allowed {
+		if d.Err.Code == hogo.EINVALID {
+			return "", d.Err
+		}
+		return "", s.denied(ctx, a, "record.create", principal, in.Category, in.Use, d)
+	}
+	c, items, err := checkRecord(l, &in)
+	if err != nil {
+		return "", err
+	}
+	dk, err := s.keys.OpenDataKey(p.ID, p.WrappedKey)
+	if err != nil {
+		return "", err
+	}
+	now := s.Now()
+	r, err := s.newRecord(dk, c, p.ID, &in, items, digest, now)
+	if err != nil {
+		return "", err
+	}
+	x, err := s.exceptionUse(a, p.ID, c.ID, access.Write, in.Use, d)
+	if err != nil {
+		return "", err
+	}
+	e := entry(a, "record.create", p.ID, c.ID, in.Use)
+	e.Target = r.ID
+	e.Detail = map[string]string{"source": in.Source, "items": strings.Join(keysOf(items), ",")}
+	err = s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+		if err := tx.InsertRecord(ctx, r); err != nil {
+			return err
+		}
+		if x != nil {
+			return tx.InsertExceptionUse(ctx, x)
+		}
+		return nil
+	}, e)
+	return r.ID, err
+}
+
+// RecordChange is a correction of a record (訂正・追加・削除 of items): each
+// item maps to its new value; a null or empty value deletes the item.
+type RecordChange struct {
+	Use
+	Items map[string]*string `json:"items"`
+	// Version, when set, must be the record's current version.
+	Version int64 `json:"version"`
+}
+
+// UpdateRecord corrects a record's items and returns its new version.
+func (s *Service) UpdateRecord(ctx context.Context, a hogo.Actor, principal, record string, ch RecordChange) (int64, error) {
+	l, _, err := s.current()
+	if err != nil {
+		return 0, err
+	}
+	if !ValidID(principal) {
+		return 0, errNoPrincipal()
+	}
+	if err := checkUse(ch.Use); err != nil {
+		return 0, err
+	}
+	if len(ch.Items) == 0 {
+		return 0, hogo.NewError(hogo.EINVALID, "items", "訂正する項目（items）がありません。", "items to change are required")
+	}
+	p, err := s.store.GetPrincipal(ctx, principal)
+	if err != nil {
+		return 0, err
+	}
+	var r *hogo.Record
+	for _, x := range p.Records {
+		if x.ID == record {
+			r = x
+		}
+	}
+	if r == nil {
+		return 0, hogo.NewError(hogo.ENOTFOUND, "rid", "記録が見つかりません。", "no such record")
+	}
+	if ch.Version != 0 && ch.Version != r.Version {
+		return 0, hogo.NewError(hogo.ECONFLICT, "version", "記録は他の操作で更新されています（現在の版 %d）。読み直してから訂正してください。",
+			"the record was changed by someone else (now version %d); read it again and retry", r.Version)
+	}
+	changed := make([]string, 0, len(ch.Items))
+	raw := make(map[string]string, len(ch.Items))
+	for k, v := range ch.Items {
+		changed = append(changed, k)
+		if v != nil {
+			raw[k] = *v
+		} else {
+			raw[k] = ""
+		}
+	}
+	sort.Strings(changed)
+	d := access.Decide(l, access.Request{Role: a.Role, Category: r.Category, Purpose: ch.Purpose, Op: access.Write,
+		Items: changed, Exception: ch.Exception, Justification: ch.Justification}, subject(p.Suspended))
+	if !d.Allowed {
+		if d.Err.Code == hogo.EINVALID {
+			return 0, d.Err
+		}
+		return 0, s.denied(ctx, a, "record.update", principal, r.Category, ch.Use, d)
+	}
+	c := l.Category(r.Category)
+	vals, err := checkItems(l, c, raw)
+	if err != nil {
+		return 0, err
+	}
+	dk, err := s.keys.OpenDataKey(p.ID, p.WrappedKey)
+	if err != nil {
+		return 0, err
+	}
+	items, err := open(dk, r)
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range changed {
+		if v, ok := vals[k]; ok {
+			items[k] = v
+		} else {
+			if it := l.Item(c.ID, k); it != nil && it.Required {
+				return 0, hogo.NewError(hogo.EINVALID, "items."+k, "必須項目「%s」は削除できません。", "required item %q cannot be removed", k)
+			}
+			delete(items, k)
+		}
+	}
+	now := s.Now()
+	nr := *r
+	nr.Version, nr.UpdatedAt = r.Version+1, now
+	if nr.Sealed, err = seal(dk, p.ID, r.ID, items); err != nil {
+		return 0, err
+	}
+	nr.Lookups = s.lookups(c, items)
+	x, err := s.exceptionUse(a, p.ID, c.ID, access.Write, ch.Use, d)
+	if err != nil {
+		return 0, err
+	}
+	e := entry(a, "record.update", p.ID, c.ID, ch.Use)
+	e.Target = r.ID
+	e.Detail = map[string]string{"items": strings.Join(changed, ","), "version": strconv.FormatInt(nr.Version, 10)}
+	err = s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+		if err := tx.UpdateRecord(ctx, &nr); err != nil {
+			return err
+		}
+		if x != nil {
+			return tx.InsertExceptionUse(ctx, x)
+		}
+		return nil
+	}, e)
+	return nr.Version, err
+}
+
+// EraseRoles are the roles that may erase a principal: the protection
+// manager, and the desk that answers requests to erase (APPI Art. 35).
+var EraseRoles = []hogo.Role{hogo.RoleManager, hogo.RoleDesk, hogo.RoleAdmin}
+
+// Erase destroys principals: their wrapped data keys (crypto-shredding:
+// every copy of their records, backups included, becomes unreadable), their
+// records, lookups and suspensions. What remains is a tombstone (when, who,
+// how many records) and one audit entry per principal naming only the ID.
+// The reason is required and kept with the tombstone, not in the audit log.
+func (s *Service) Erase(ctx context.Context, a hogo.Actor, ids []string, reason string) error {
+	if !slices.Contains(EraseRoles, a.Role) {
+		d := access.Decision{Reason: access.ReasonRoleNotPermitted,
+			Err: hogo.NewError(hogo.EPURPOSENOTPERMITTED, "role", "役割「%s」は本人の個人情報を消去できません。消去は個人情報保護管理者（manager）か窓口（desk）が行います。",
+				"role %q may not erase a principal's personal data; erasure is for the protection manager or the desk", string(a.Role))}
+		d.Err.Reason = d.Reason
+		id := ""
+		if len(ids) == 1 {
+			id = ids[0]
+		}
+		return s.denied(ctx, a, "principal.erase", id, "", Use{}, d)
+	}
+	if strings.TrimSpace(reason) == "" {
+		return hogo.NewError(hogo.EINVALID, "reason", "消去の理由（reason）を記入してください（例: 本人からの消去請求、保存期間の満了）。",
+			"a reason for the erasure is required (e.g. the principal's request, the end of the retention period)")
+	}
+	if len([]rune(reason)) > 500 {
+		return hogo.NewError(hogo.EINVALID, "reason", "消去の理由は500文字以内で記入してください。", "keep the reason within 500 characters")
+	}
+	for _, id := range ids {
+		if !ValidID(id) {
+			return errNoPrincipal()
+		}
+	}
+	now := s.Now()
+	entries := make([]*hogo.AuditEntry, len(ids))
+	for i, id := range ids {
+		entries[i] = a.Entry("principal.erase")
+		entries[i].Principal, entries[i].Time = id, now
+	}
+	err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+		counts, err := tx.ErasePrincipals(ctx, ids, now, a.Name, reason)
+		if err != nil {
+			return err
+		}
+		for i, n := range counts {
+			entries[i].Detail = map[string]string{"records": strconv.Itoa(n), "key": "destroyed"}
+		}
+		return nil
+	}, entries...)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		s.keys.Forget(id)
+	}
+	return nil
+}
+
+// Suspend records (on) or lifts (off) a stop of a purpose ("*": all use) at
+// the principal's request (利用停止, APPI Art. 35).
+func (s *Service) Suspend(ctx context.Context, a hogo.Actor, principal, purpose string, on bool) error {
+	l, _, err := s.current()
+	if err != nil {
+		return err
+	}
+	if purpose != access.AllPurposes && l.Purpose(purpose) == nil {
+		return hogo.NewError(hogo.EINVALID, "purpose", "利用目的「%s」は台帳にありません。", "purpose %q is not in the ledger", purpose)
+	}
+	if !ValidID(principal) {
+		return errNoPrincipal()
+	}
+	action := "principal.suspend"
+	if !on {
+		action = "principal.resume"
+	}
+	e := a.Entry(action)
+	e.Principal, e.Purpose = principal, purpose
+	return s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+		return tx.SetSuspension(ctx, principal, purpose, on, s.Now())
+	}, e)
+}
+
+// Review is a use under an exception with its justification opened.
+type Review struct {
+	*hogo.ExceptionUse
+	JustificationText string
+	NoteText          string
+}
+
+// Reviews lists uses under exceptions with the given status.
+func (s *Service) Reviews(ctx context.Context, status string, limit int) ([]*Review, error) {
+	us, err := s.store.ListExceptionUses(ctx, status, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Review, len(us))
+	for i, u := range us {
+		out[i] = s.openReview(u)
+	}
+	return out, nil
+}
+
+func (s *Service) openReview(u *hogo.ExceptionUse) *Review {
+	r := &Review{ExceptionUse: u}
+	if t, err := s.keys.OpenNote(u.Justification, justificationAD(u)); err == nil {
+		r.JustificationText = t
+	}
+	if len(u.Note) > 0 {
+		if t, err := s.keys.OpenNote(u.Note, "note\x00"+strconv.FormatInt(u.ID, 10)); err == nil {
+			r.NoteText = t
+		}
+	}
+	return r
+}
+
+// DecideReview records the protection manager's decision on a use under an
+// exception.
+func (s *Service) DecideReview(ctx context.Context, a hogo.Actor, id int64, approve bool, note string) error {
+	if a.Role != hogo.RoleManager {
+		return hogo.NewError(hogo.EFORBIDDEN, "role", "例外による利用の審査は個人情報保護管理者（manager）が行います。",
+			"uses under a legal exception are reviewed by the protection manager (manager)")
+	}
+	u, err := s.store.GetExceptionUse(ctx, id)
+	if err != nil {
+		return err
+	}
+	status := hogo.ReviewRejected
+	if approve {
+		status = hogo.ReviewApproved
+	}
+	var sealed []byte
+	if note != "" {
+		if sealed, err = s.keys.SealNote(note, "note\x00"+strconv.FormatInt(id, 10)); err != nil {
+			return err
+		}
+	}
+	e := a.Entry("exception.review")
+	e.Principal, e.Category, e.Target = u.PrincipalID, u.Category, strconv.FormatInt(id, 10)
+	e.Detail = map[string]string{"status": status, "exception": u.Exception}
+	return s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+		return tx.ReviewExceptionUse(ctx, id, status, a.Name, sealed, s.Now())
+	}, e)
+}
