@@ -87,9 +87,9 @@ type ExceptionUse struct {
 	// Justification is the written justification, sealed with the KEK
 	// (it may describe the principal).
 	Justification []byte
-	Status     string
-	Reviewer   string
-	ReviewedAt time.Time
+	Status        string
+	Reviewer      string
+	ReviewedAt    time.Time
 	// Note is the reviewer's note, sealed like the justification.
 	Note []byte
 }
