@@ -42,6 +42,13 @@ type request struct {
 	done  chan error
 }
 
+func (r *request) encode() {
+	r.tails = make([][]byte, len(r.write.Entries))
+	for i, e := range r.write.Entries {
+		r.tails[i] = appendTail(make([]byte, 0, 256), e)
+	}
+}
+
 // NewLog starts a log over store, signing heads with key. Its goroutine
 // exits when Close is called, after writing everything queued.
 func NewLog(store hogo.AuditService, key *Key) *Log {
@@ -77,15 +84,20 @@ func (l *Log) Append(ctx context.Context, entries ...*hogo.AuditEntry) error {
 // case neither was stored. A nil apply makes it Append.
 func (l *Log) Write(ctx context.Context, apply func(context.Context, hogo.Tx) error, entries ...*hogo.AuditEntry) error {
 	now := l.Now()
-	r := &request{write: hogo.AuditWrite{Entries: entries, Apply: apply}, tails: make([][]byte, len(entries)), done: make(chan error, 1)}
-	for i, e := range entries {
+	r := &request{write: hogo.AuditWrite{Entries: entries, Apply: apply}, done: make(chan error, 1)}
+	for _, e := range entries {
 		if e.Time.IsZero() {
 			e.Time = now
 		}
 		if e.Outcome == "" {
 			e.Outcome = hogo.OutcomeOK
 		}
-		r.tails[i] = appendTail(make([]byte, 0, 256), e)
+	}
+	if apply == nil {
+		// Encoded here, in the caller's goroutine, so that callers encode
+		// in parallel. A change's entries are encoded once it has been
+		// made, since it may fill in their details (e.g. counts).
+		r.encode()
 	}
 	// The read lock keeps Close from closing the log between the check
 	// and the send: an entry is either queued before Close, and written,
@@ -162,6 +174,9 @@ func (l *Log) write(batch []*request) {
 		tails := make([][]byte, 0, len(entries))
 		for _, r := range batch {
 			if r.write.Err == nil {
+				if r.tails == nil {
+					r.encode()
+				}
 				tails = append(tails, r.tails...)
 			}
 		}

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"bytes"
+	"crypto/rand"
 	"container/list"
 	"crypto/sha256"
 	"encoding/binary"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/tink-crypto/tink-go/v2/aead"
 	"github.com/tink-crypto/tink-go/v2/aead/aesgcm"
+	"github.com/tink-crypto/tink-go/v2/aead/subtle"
 	"github.com/tink-crypto/tink-go/v2/insecurecleartextkeyset"
 	"github.com/tink-crypto/tink-go/v2/keyset"
 	"github.com/tink-crypto/tink-go/v2/prf"
@@ -350,27 +352,28 @@ func wrapAD(principalID string) []byte {
 	return append(append(ad, wrapADPrefix...), principalID...)
 }
 
-// NewDataKey makes a principal's data key (a Tink AES256-GCM keyset) and
-// returns it wrapped by the primary KEK, bound to principalID as associated
-// data, with the AEAD to seal the principal's values. The wrapped form is a
-// Tink ciphertext: 0x01, the KEK key ID (4 bytes, big endian), nonce,
-// encrypted binary keyset, tag.
+// dataKeyVersion starts every unwrapped data key: the form of what follows
+// (version 1: a 32-byte AES-256-GCM key).
+const dataKeyVersion = 1
+
+// NewDataKey makes a principal's data key (AES-256-GCM, 12-byte nonce,
+// 16-byte tag, through Tink's AEAD) and returns it wrapped by the primary
+// KEK, bound to principalID as associated data, with the AEAD to seal the
+// principal's values. The wrapped form is a Tink ciphertext: 0x01, the KEK
+// key ID (4 bytes, big endian), nonce, the encrypted version byte and key,
+// tag.
 func (k *Keys) NewDataKey(principalID string) (wrapped []byte, dk tink.AEAD, err error) {
-	h, err := keyset.NewHandle(aead.AES256GCMKeyTemplate())
-	if err != nil {
+	var raw [1 + 32]byte
+	raw[0] = dataKeyVersion
+	if _, err := rand.Read(raw[1:]); err != nil {
 		return nil, nil, fmt.Errorf("vault: generating a data key: %w", err)
 	}
-	var buf bytes.Buffer
-	if err := insecurecleartextkeyset.Write(h, keyset.NewBinaryWriter(&buf)); err != nil {
-		return nil, nil, fmt.Errorf("vault: serialising a data key: %w", err)
-	}
-	defer clear(buf.Bytes())
-	wrapped, err = k.kek.Load().aead.Encrypt(buf.Bytes(), wrapAD(principalID))
+	defer clear(raw[:])
+	wrapped, err = k.kek.Load().aead.Encrypt(raw[:], wrapAD(principalID))
 	if err != nil {
 		return nil, nil, fmt.Errorf("vault: wrapping a data key: %w", err)
 	}
-	dk, err = aead.New(h)
-	if err != nil {
+	if dk, err = subtle.NewAESGCM(raw[1:]); err != nil {
 		return nil, nil, fmt.Errorf("vault: using a data key: %w", err)
 	}
 	k.cache.put(principalID, wrapped, dk, k.cache.epoch())
@@ -380,8 +383,8 @@ func (k *Keys) NewDataKey(principalID string) (wrapped []byte, dk tink.AEAD, err
 // OpenDataKey unwraps a principal's wrapped data key. A wrong principal ID,
 // a key wrapped by a KEK this file does not hold, or an altered key fails
 // with ErrDataKey. Unwrapped keys are cached (a bounded LRU keyed by
-// principal ID and a hash of the wrapped key) because unwrapping costs tens
-// of microseconds and reads must be fast; Forget drops a principal's.
+// principal ID and a hash of the wrapped key) so that repeated reads skip
+// the unwrapping; Forget drops a principal's.
 func (k *Keys) OpenDataKey(principalID string, wrapped []byte) (tink.AEAD, error) {
 	if dk := k.cache.get(principalID, wrapped); dk != nil {
 		return dk, nil
@@ -392,11 +395,10 @@ func (k *Keys) OpenDataKey(principalID string, wrapped []byte) (tink.AEAD, error
 		return nil, ErrDataKey
 	}
 	defer clear(pt)
-	h, err := insecurecleartextkeyset.Read(keyset.NewBinaryReader(bytes.NewReader(pt)))
-	if err != nil {
+	if len(pt) != 33 || pt[0] != dataKeyVersion {
 		return nil, ErrDataKey
 	}
-	dk, err := aead.New(h)
+	dk, err := subtle.NewAESGCM(pt[1:])
 	if err != nil {
 		return nil, ErrDataKey
 	}
@@ -653,4 +655,59 @@ func (k *Keys) OpenNote(sealed []byte, ad string) (string, error) {
 		return "", ErrSealed
 	}
 	return string(pt), nil
+}
+
+// KEKIDs returns the IDs of the KEK's keys, the primary first.
+func (k *Keys) KEKIDs() []uint32 {
+	st := k.kek.Load()
+	ids := []uint32{st.primaryID}
+	for i := 0; i < st.handle.Len(); i++ {
+		if e, err := st.handle.Entry(i); err == nil && e.KeyID() != st.primaryID {
+			ids = append(ids, e.KeyID())
+		}
+	}
+	return ids
+}
+
+// Retire deletes the KEK keys other than the primary. Data keys they still
+// wrap become unreadable, and so do the copies of every wrapped key in old
+// backups: call it only once Rewrap has moved every data key to the primary
+// (the caller checks), and write the key file afterwards.
+func (k *Keys) Retire() (int, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	st := k.kek.Load()
+	m := keyset.NewManagerFromHandle(st.handle)
+	n := 0
+	for _, id := range k.KEKIDs()[1:] {
+		if err := m.Delete(id); err != nil {
+			return n, fmt.Errorf("vault: retiring key-encryption key %d: %w", id, err)
+		}
+		n++
+	}
+	h, err := m.Handle()
+	if err != nil {
+		return n, err
+	}
+	nst, err := newKEKState(h)
+	if err != nil {
+		return n, err
+	}
+	k.kek.Store(nst)
+	return n, nil
+}
+
+// Adopt takes over the KEK of other (a key file re-read after "hogo keys
+// rotate" changed it), so that a running server wraps new data keys with
+// the new primary and unwraps keys re-wrapped by it. The blind-index key
+// must be the same: another would make every lookup miss.
+func (k *Keys) Adopt(other *Keys) error {
+	probe := "hogo vault key check"
+	if string(k.BlindIndex(ledger.TypeText, probe)) != string(other.BlindIndex(ledger.TypeText, probe)) {
+		return errors.New("the new key file has another blind-index key; lookups would miss every principal, so it was not adopted")
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.kek.Store(other.kek.Load())
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -823,6 +824,11 @@ func (s *Service) Erase(ctx context.Context, a hogo.Actor, ids []string, reason 
 			return errNoPrincipal()
 		}
 	}
+	return s.erase(ctx, a, ids, reason)
+}
+
+// erase destroys principals in one transaction with their audit entries.
+func (s *Service) erase(ctx context.Context, a hogo.Actor, ids []string, reason string) error {
 	now := s.Now()
 	entries := make([]*hogo.AuditEntry, len(ids))
 	for i, id := range ids {
@@ -932,4 +938,83 @@ func (s *Service) DecideReview(ctx context.Context, a hogo.Actor, id int64, appr
 	return s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
 		return tx.ReviewExceptionUse(ctx, id, status, a.Name, sealed, s.Now())
 	}, e)
+}
+
+// Rewrap moves every principal's data key under the primary KEK, after a
+// rotation, in pages of one transaction each, while the vault stays in use;
+// it returns how many keys it re-wrapped. A key changed meanwhile (erased,
+// or re-wrapped by another node) is skipped, and a key wrapped by the old
+// KEK during the pass is caught by running Rewrap again until it returns 0.
+func (s *Service) Rewrap(ctx context.Context, a hogo.Actor, progress func(int)) (int, error) {
+	const page = 1000
+	after, n := "", 0
+	for {
+		keys, err := s.store.PrincipalKeys(ctx, after, page)
+		if err != nil {
+			return n, err
+		}
+		if len(keys) == 0 {
+			return n, nil
+		}
+		after = keys[len(keys)-1].ID
+		type change struct {
+			id       string
+			old, new []byte
+		}
+		var changes []change
+		for _, pk := range keys {
+			if !s.keys.NeedsRewrap(pk.WrappedKey) {
+				continue
+			}
+			w, err := s.keys.Rewrap(pk.ID, pk.WrappedKey)
+			if err != nil {
+				return n, fmt.Errorf("principal %s: %w", pk.ID, err)
+			}
+			changes = append(changes, change{pk.ID, pk.WrappedKey, w})
+		}
+		if len(changes) == 0 {
+			continue
+		}
+		e := a.Entry("keys.rewrap")
+		done := 0
+		err = s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+			done = 0
+			for _, c := range changes {
+				ok, err := tx.RewrapKey(ctx, c.id, c.old, c.new)
+				if err != nil {
+					return err
+				}
+				if ok {
+					done++
+				}
+			}
+			e.Detail = map[string]string{"keys": strconv.Itoa(done), "kek": strconv.FormatUint(uint64(s.keys.KEKID()), 10)}
+			return nil
+		}, e)
+		if err != nil {
+			return n, err
+		}
+		n += done
+		if progress != nil {
+			progress(n)
+		}
+	}
+}
+
+// OnOldKEK counts the principals whose data key is not wrapped by the
+// primary KEK: it must be 0 before the old KEK keys are retired.
+func (s *Service) OnOldKEK(ctx context.Context) (int, error) {
+	after, n := "", 0
+	for {
+		keys, err := s.store.PrincipalKeys(ctx, after, 5000)
+		if err != nil || len(keys) == 0 {
+			return n, err
+		}
+		after = keys[len(keys)-1].ID
+		for _, pk := range keys {
+			if s.keys.NeedsRewrap(pk.WrappedKey) {
+				n++
+			}
+		}
+	}
 }

@@ -42,8 +42,10 @@ type Main struct {
 	Logger *slog.Logger
 	p      printer
 
-	db     *sqlstore.DB
-	log    *audit.Log
+	db       *sqlstore.DB
+	log      *audit.Log
+	keys     *vault.Keys
+	keysPath string
 	Server *web.Server
 	http   *http.Server
 	ln     net.Listener
@@ -147,10 +149,11 @@ func (m *Main) Run(ctx context.Context) error {
 	st := staff.New(db, m.log)
 	m.Server = web.NewServer(db, st, m.log, m.Logger)
 	m.Server.SecureCookies = m.Config.SecureCookies
-	keys, _, err := loadKeys(ctx, sf, db)
+	keys, keysPath, err := loadKeys(ctx, sf, db)
 	if err != nil {
 		return err
 	}
+	m.keys, m.keysPath = keys, keysPath
 	m.Server.Vault = vault.NewService(db, m.log, keys, m.currentLedger)
 
 	// Listen first: a taken port must fail before the demo administrator
@@ -193,11 +196,19 @@ func (m *Main) Run(ctx context.Context) error {
 		}()
 		t := time.NewTicker(10 * time.Minute)
 		defer t.Stop()
+		kt := time.NewTicker(KeyFileCheck)
+		defer kt.Stop()
+		keysSeen := fileStamp(m.keysPath)
 		for {
 			select {
 			case <-bgCtx.Done():
 				<-done
 				return
+			case <-kt.C:
+				if st := fileStamp(m.keysPath); st != keysSeen {
+					keysSeen = st
+					m.reloadKeys()
+				}
 			case <-t.C:
 				if _, err := db.DeleteExpiredSessions(bgCtx, time.Now()); err != nil && bgCtx.Err() == nil {
 					m.Logger.Error("session cleanup failed")
@@ -226,6 +237,40 @@ func (m *Main) Run(ctx context.Context) error {
 		fmt.Fprintln(m.Out, m.p.msg("serve.demo.again", demoAdmin))
 	}
 	return nil
+}
+
+// KeyFileCheck is how often the server looks for a changed key file
+// ("hogo keys rotate" on this or another node).
+var KeyFileCheck = 2 * time.Second
+
+// fileStamp identifies a version of a file by size and modification time.
+func fileStamp(path string) string {
+	if path == "" {
+		return ""
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprint(fi.Size(), fi.ModTime().UnixNano())
+}
+
+// reloadKeys adopts the key-encryption keys of a changed key file.
+func (m *Main) reloadKeys() {
+	data, err := os.ReadFile(m.keysPath)
+	if err != nil {
+		m.Logger.Error("vault key file unreadable", "path", m.keysPath)
+		return
+	}
+	k, err := vault.ParseKeys(data)
+	if err == nil {
+		err = m.keys.Adopt(k)
+	}
+	if err != nil {
+		m.Logger.Error("vault key file not adopted", "err", err.Error())
+		return
+	}
+	m.Logger.Info("vault key file reloaded", "kek", m.keys.KEKID())
 }
 
 // currentLedger is the active ledger and its digest, for the vault.

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/vault"
+)
+
+// withVault is a store with its audit log and the vault over them.
+type withVault struct {
+	*opened
+	vault    *vault.Service
+	keys     *vault.Keys
+	keysPath string
+	ledger   *ledger.Ledger
+}
+
+// openVault opens the store, its audit log, the master keys and the ledger
+// stored by the server (or the file given), for commands that handle
+// personal data.
+func openVault(ctx context.Context, sf storeFlags, ledgerFile string) (*withVault, error) {
+	o, err := openWithAudit(ctx, sf, false)
+	if err != nil {
+		return nil, err
+	}
+	keys, path, err := loadKeys(ctx, sf, o.db)
+	if err != nil {
+		o.Close()
+		return nil, err
+	}
+	var data []byte
+	name := ledgerFile
+	if ledgerFile != "" {
+		if data, err = os.ReadFile(ledgerFile); err != nil {
+			o.Close()
+			return nil, err
+		}
+	} else {
+		y, err := o.db.GetSetting(ctx, hogo.SettingLedgerYAML)
+		if err != nil {
+			o.Close()
+			if hogo.ErrorCode(err) == hogo.ENOTFOUND {
+				return nil, fail(1, "no ledger is stored yet: start the server once with --ledger FILE (or --demo), or pass --ledger FILE")
+			}
+			return nil, err
+		}
+		data, name = []byte(y), "stored ledger"
+	}
+	l, ps := ledger.ParseAndValidate(name, data)
+	if l == nil {
+		o.Close()
+		return nil, fail(1, "%s", ps.Errors().Error())
+	}
+	digest := ledger.Digest(data)
+	v := vault.NewService(o.db, o.log, keys, func() (*ledger.Ledger, string) { return l, digest })
+	return &withVault{opened: o, vault: v, keys: keys, keysPath: path, ledger: l}, nil
+}
+
+func cmdKeysInit(ctx context.Context, e *env, args []string) error {
+	fs := e.newFlags("keys init", "使い方: hogo keys init -o FILE\n個人情報の保管庫のマスター鍵（鍵暗号化鍵とブラインドインデックス鍵）を作ります。PostgreSQL で複数ノードを動かすときは全ノードで同じ鍵ファイルを使います。",
+		"Usage: hogo keys init -o FILE\nMakes the vault's master keys (the key-encryption key and the blind-index key). Several nodes on one PostgreSQL share one key file.")
+	out := fs.String("o", "", "key file to create (mode 0600)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		fs.Usage()
+		return fail(2, "")
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return fail(1, "%s already exists; a key file is never overwritten", *out)
+	}
+	k, created, err := vault.LoadOrCreateKeys(*out)
+	if err != nil {
+		return err
+	}
+	if !created {
+		return fail(1, "%s already exists; a key file is never overwritten", *out)
+	}
+	fmt.Fprintln(e.io.out, e.p.msg("keys.init", *out, k.KEKID()))
+	return nil
+}
+
+func cmdKeysStatus(ctx context.Context, e *env, args []string) error {
+	fs := e.newFlags("keys status", "使い方: hogo keys status [--keys FILE]\n鍵暗号化鍵の一覧と、古い鍵で包まれたままのデータ鍵の数を表示します。",
+		"Usage: hogo keys status [--keys FILE]\nShows the key-encryption keys and how many data keys are still wrapped by an old one.")
+	sf := addStoreFlags(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	o, err := openWithAudit(ctx, sf, false)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	keys, _, err := loadKeys(ctx, sf, o.db)
+	if err != nil {
+		return err
+	}
+	v := vault.NewService(o.db, o.log, keys, func() (*ledger.Ledger, string) { return nil, "" })
+	old, err := v.OnOldKEK(ctx)
+	if err != nil {
+		return err
+	}
+	total, err := o.db.CountPrincipals(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.io.out, e.p.msg("keys.status", keys.KEKIDs()[0], len(keys.KEKIDs())-1, total, old))
+	return nil
+}
+
+// cmdKeysRotate adds a new key-encryption key, makes it primary, saves the
+// key file and re-wraps every data key, while servers keep running: they
+// re-read the key file when it changes. The old KEK stays in the file
+// until "hogo keys retire".
+func cmdKeysRotate(ctx context.Context, e *env, args []string) error {
+	fs := e.newFlags("keys rotate", "使い方: hogo keys rotate [--keys FILE]\n新しい鍵暗号化鍵を作って主鍵にし、鍵ファイルを書き換え、すべてのデータ鍵を包み直します。稼働中のサーバは鍵ファイルの変更を読み込むので停止は不要です。古い鍵は hogo keys retire まで残ります。",
+		"Usage: hogo keys rotate [--keys FILE]\nAdds a new key-encryption key as primary, rewrites the key file and re-wraps every data key. Running servers pick up the changed key file: no downtime. The old key stays until hogo keys retire.")
+	sf := addStoreFlags(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	o, err := openWithAudit(ctx, sf, false)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	keys, path, err := loadKeys(ctx, sf, o.db)
+	if err != nil {
+		return err
+	}
+	if path == "" {
+		return fail(1, "the keys come from HOGO_KEYS: rotate a key file instead (--keys FILE), then put its new content into HOGO_KEYS on every node")
+	}
+	if err := keys.Rotate(); err != nil {
+		return err
+	}
+	if err := keys.WriteFile(path); err != nil {
+		return err
+	}
+	a := cliActor()
+	ent := a.Entry("keys.rotate")
+	ent.Detail = map[string]string{"kek": fmt.Sprint(keys.KEKID())}
+	if err := o.log.Append(ctx, ent); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.io.out, e.p.msg("keys.rotated", path, keys.KEKID()))
+	v := vault.NewService(o.db, o.log, keys, func() (*ledger.Ledger, string) { return nil, "" })
+	// Servers re-read the key file within seconds; keys they wrap with the
+	// old primary meanwhile are caught by the passes that follow.
+	total := 0
+	for pass := 0; pass < 5; pass++ {
+		n, err := v.Rewrap(ctx, a, nil)
+		if err != nil {
+			return err
+		}
+		total += n
+		old, err := v.OnOldKEK(ctx)
+		if err != nil {
+			return err
+		}
+		if old == 0 {
+			break
+		}
+	}
+	fmt.Fprintln(e.io.out, e.p.msg("keys.rewrapped", total))
+	return nil
+}
+
+func cmdKeysRetire(ctx context.Context, e *env, args []string) error {
+	fs := e.newFlags("keys retire", "使い方: hogo keys retire [--keys FILE]\n主鍵以外の鍵暗号化鍵を鍵ファイルから削除します。古い鍵で包まれたデータ鍵が残っていれば何もしません。削除後は、それ以前のバックアップに含まれるデータ鍵は復号できなくなります。",
+		"Usage: hogo keys retire [--keys FILE]\nDeletes the key-encryption keys other than the primary from the key file; refuses while any data key is still wrapped by one. Afterwards the data keys in older backups can no longer be unwrapped.")
+	sf := addStoreFlags(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	o, err := openWithAudit(ctx, sf, false)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	keys, path, err := loadKeys(ctx, sf, o.db)
+	if err != nil {
+		return err
+	}
+	if path == "" {
+		return fail(1, "the keys come from HOGO_KEYS: retire keys in a key file (--keys FILE)")
+	}
+	v := vault.NewService(o.db, o.log, keys, func() (*ledger.Ledger, string) { return nil, "" })
+	old, err := v.OnOldKEK(ctx)
+	if err != nil {
+		return err
+	}
+	if old > 0 {
+		return fail(1, "%d data keys are still wrapped by an old key-encryption key; run hogo keys rotate (which re-wraps them) first", old)
+	}
+	n, err := keys.Retire()
+	if err != nil {
+		return err
+	}
+	if err := keys.WriteFile(path); err != nil {
+		return err
+	}
+	ent := cliActor().Entry("keys.retire")
+	ent.Detail = map[string]string{"retired": fmt.Sprint(n)}
+	if err := o.log.Append(ctx, ent); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.io.out, e.p.msg("keys.retired", n))
+	return nil
+}

@@ -1,0 +1,264 @@
+package vault
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/access"
+	"hogo.example.jp/hogo/ledger"
+)
+
+// ImportSpec is what every row of an import shares: one category, the
+// acquisition method, and the use the import serves.
+type ImportSpec struct {
+	Category string
+	Source   string
+	Use
+	// Items are the items the file's columns map to.
+	Items []string
+	// Purposes stated at acquisition; defaults to the category's.
+	Purposes      []string
+	NoticeVersion string
+	AcquiredAt    time.Time
+}
+
+// ImportRow is one validated row: item IDs to canonical values (as
+// CheckValue returns them). Line is where it came from, for messages.
+type ImportRow struct {
+	Line  int
+	Items map[string]string
+}
+
+// RowProblem is a row that cannot be imported, by line and item.
+type RowProblem struct {
+	Line int
+	Item string
+	Err  error
+}
+
+// CheckImport decides whether a can import into spec's category for its
+// use, and returns the category. It is what an import checks before it
+// reads a single row.
+func (s *Service) CheckImport(ctx context.Context, a hogo.Actor, spec *ImportSpec) (*ledger.Category, error) {
+	l, _, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	probe := NewRecord{Category: spec.Category, Use: spec.Use, Source: spec.Source, Purposes: spec.Purposes, Items: map[string]string{"": ""}}
+	c := l.Category(spec.Category)
+	if c == nil {
+		_, _, err := checkRecord(l, &probe)
+		return nil, err
+	}
+	d := access.Decide(l, access.Request{Role: a.Role, Category: c.ID, Purpose: spec.Purpose, Op: access.Write,
+		Items: spec.Items, Exception: spec.Exception, Justification: spec.Justification}, access.Subject{})
+	if !d.Allowed {
+		if d.Err.Code == hogo.EINVALID {
+			return nil, d.Err
+		}
+		return nil, s.denied(ctx, a, "principal.import", "", c.ID, spec.Use, d)
+	}
+	if d.Exception != "" {
+		return nil, hogo.NewError(hogo.EPURPOSENOTPERMITTED, "exception",
+			"法令上の例外による取り込みはできません。例外による利用は一件ずつ記録し、審査を受けてください。",
+			"an import cannot rely on a legal exception: record each use under an exception on its own, for review")
+	}
+	if err := checkSource(c, spec.Source); err != nil {
+		return nil, err
+	}
+	for _, p := range spec.Purposes {
+		if !hasRef(c.Purposes, p) {
+			return nil, hogo.NewError(hogo.EINVALID, "purposes", "利用目的「%s」は種別「%s」の利用目的として宣言されていません。",
+				"purpose %q is not declared for category %q", p, c.ID)
+		}
+	}
+	return c, nil
+}
+
+func checkSource(c *ledger.Category, source string) error {
+	if source == "" || !hasRef(c.Sources, source) {
+		return hogo.NewError(hogo.EINVALID, "source", "取得方法「%s」は種別「%s」の取得方法として台帳にありません。次のいずれかを指定してください: %s",
+			"source %q is not a source of category %q in the ledger; use one of: %s", source, c.ID, refList(c.Sources))
+	}
+	return nil
+}
+
+// CheckRow checks what the ledger requires of a row beyond each value's
+// type: its required items.
+func CheckRow(c *ledger.Category, row *ImportRow) *RowProblem {
+	for _, it := range c.Items {
+		if it.Required && row.Items[it.ID] == "" {
+			return &RowProblem{Line: row.Line, Item: it.ID, Err: hogo.NewError(hogo.EINVALID, "items."+it.ID,
+				"必須項目「%[1]s」（%[2]s）が空です。", "required item %[2]q (%[3]s) is empty", it.Name.Ja, it.ID, it.Name.En)}
+		}
+	}
+	return nil
+}
+
+// ImportBatch is the number of rows written in one transaction.
+const ImportBatch = 2000
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Imported int
+	// RolledBack is set when a failure part-way erased what had been
+	// written, so that nothing of the import remains.
+	RolledBack bool
+}
+
+// Import stores one new principal per row from next (io.EOF-style: next
+// returns nil, nil at the end), in batches, each batch in one transaction
+// with one audit entry per principal. Rows must be valid (the caller runs
+// its checks, and CheckRow, first: an import is all or nothing). If a batch
+// fails, the batches already written are erased again, and the error
+// returned. progress, if set, is called with the count after each batch.
+func (s *Service) Import(ctx context.Context, a hogo.Actor, spec ImportSpec, next func() (*ImportRow, error), progress func(int)) (ImportResult, error) {
+	var res ImportResult
+	c, err := s.CheckImport(ctx, a, &spec)
+	if err != nil {
+		return res, err
+	}
+	_, digest, _ := s.current()
+	in := NewRecord{Category: c.ID, Use: spec.Use, Source: spec.Source, Purposes: spec.Purposes, NoticeVersion: spec.NoticeVersion, AcquiredAt: spec.AcquiredAt}
+	importID := NewID(s.Now())
+
+	// Reading (the caller's parser) runs here; sealing — a data key per
+	// principal, encryption, blind indexes — on the other cores; writing
+	// on the audit log's goroutine.
+	type batch struct {
+		rows []*ImportRow
+		ps   []*hogo.Principal
+		err  error
+		done chan struct{}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := max(1, runtime.GOMAXPROCS(0))
+	todo := make(chan *batch, workers)
+	ordered := make(chan *batch, workers*2)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range todo {
+				now := s.Now()
+				b.ps = make([]*hogo.Principal, 0, len(b.rows))
+				for _, r := range b.rows {
+					p, err := s.prepare(c, &in, r.Items, digest, now)
+					if err != nil {
+						b.err = err
+						break
+					}
+					b.ps = append(b.ps, p)
+				}
+				close(b.done)
+			}
+		}()
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(ordered)
+		defer close(todo)
+		for {
+			b := &batch{done: make(chan struct{})}
+			for len(b.rows) < ImportBatch {
+				r, err := next()
+				if err != nil {
+					readErr <- err
+					return
+				}
+				if r == nil {
+					break
+				}
+				b.rows = append(b.rows, r)
+			}
+			if len(b.rows) == 0 {
+				readErr <- nil
+				return
+			}
+			select {
+			case todo <- b:
+			case <-ctx.Done():
+				readErr <- ctx.Err()
+				return
+			}
+			select {
+			case ordered <- b:
+			case <-ctx.Done():
+				readErr <- ctx.Err()
+				return
+			}
+		}
+	}()
+	var written []string
+	fail := func(err error) (ImportResult, error) {
+		cancel()
+		for range ordered {
+		}
+		wg.Wait()
+		if len(written) > 0 {
+			// Nothing of a failed import remains.
+			if rbErr := s.eraseAs(context.Background(), a, written, "import "+importID+" rolled back"); rbErr != nil {
+				return res, fmt.Errorf("%w; and rolling back the %d principals already imported failed: %v", err, len(written), rbErr)
+			}
+			res.RolledBack = true
+		}
+		res.Imported = 0
+		return res, err
+	}
+	for b := range ordered {
+		<-b.done
+		if b.err != nil {
+			return fail(b.err)
+		}
+		entries := make([]*hogo.AuditEntry, len(b.ps))
+		for i, p := range b.ps {
+			e := entry(a, "principal.create", p.ID, c.ID, spec.Use)
+			e.Target = p.Records[0].ID
+			e.Detail = map[string]string{"source": spec.Source, "import": importID, "line": strconv.Itoa(b.rows[i].Line)}
+			entries[i] = e
+		}
+		ps := b.ps
+		if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertPrincipals(ctx, ps) }, entries...); err != nil {
+			return fail(err)
+		}
+		for _, p := range ps {
+			written = append(written, p.ID)
+		}
+		res.Imported += len(ps)
+		if progress != nil {
+			progress(res.Imported)
+		}
+	}
+	wg.Wait()
+	if err := <-readErr; err != nil {
+		return fail(err)
+	}
+	e := a.Entry("import.done")
+	e.Category, e.Purpose, e.Target = c.ID, spec.Purpose, importID
+	e.Detail = map[string]string{"principals": strconv.Itoa(res.Imported), "source": spec.Source, "items": strings.Join(spec.Items, ",")}
+	if err := s.audit.Append(ctx, e); err != nil {
+		return fail(err)
+	}
+	return res, nil
+}
+
+// eraseAs erases principals without the role check, for the rollback of a
+// failed import by the actor who made it.
+func (s *Service) eraseAs(ctx context.Context, a hogo.Actor, ids []string, reason string) error {
+	const chunk = 10000
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		if err := s.erase(ctx, a, part, reason); err != nil {
+			return err
+		}
+	}
+	return nil
+}
