@@ -180,6 +180,7 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /console/tokens/{id}/revoke", s.console(s.tokensRevoke, "users.title", adminOnly))
 	mux.HandleFunc("GET /console/audit", s.console(s.auditPage, "audit.title", oversight))
 	mux.HandleFunc("POST /console/audit/verify", s.console(s.auditVerify, "audit.title", oversight))
+	s.vaultConsoleRoutes(mux)
 }
 
 func safeNext(next string) string {

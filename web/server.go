@@ -58,6 +58,7 @@ type Server struct {
 	metrics *metrics
 	limiter *limiter
 	ready   atomic.Bool
+	pending pendingImports
 }
 
 // NewServer returns a server over the given services.

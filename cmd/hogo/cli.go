@@ -68,6 +68,8 @@ func commands() []command {
 		{"audit verify", cmdAuditVerify},
 		{"audit checkpoints", cmdAuditCheckpoints},
 		{"audit keygen", cmdAuditKeygen},
+		{"import", cmdImport},
+		{"export", cmdExport},
 		{"keys init", cmdKeysInit},
 		{"keys status", cmdKeysStatus},
 		{"keys rotate", cmdKeysRotate},
