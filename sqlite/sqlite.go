@@ -48,6 +48,13 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "mmap_size(268435456)")
 	} else {
 		q.Set("_txlock", "immediate")
+		// The one writer keeps the hot pages of the tables and indexes
+		// it inserts into (128 MiB at most).
+		q.Add("_pragma", "cache_size(-131072)")
+		// Statement and savepoint journals in memory, not temporary
+		// files: a multi-row insert writes one whenever it could fail
+		// half-way.
+		q.Add("_pragma", "temp_store(2)")
 	}
 	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
 }
@@ -82,7 +89,7 @@ func Open(ctx context.Context, dir string) (*sqlstore.DB, error) {
 		Write: w, Read: r, Migrations: Migrations(), Now: time.Now,
 		Dialect: sqlstore.Dialect{
 			Name:      "sqlite",
-			MaxParams: 32766, InsertRows: 32,
+			MaxParams: 32766, InsertRows: 256, Anonymous: true,
 			IsUnique: func(err error) bool {
 				return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 			},

@@ -22,7 +22,10 @@ const hashSize = 32
 const blockCols = 5 // seq, n, at, bodies, hashes
 
 // insertSQL returns a multi-row INSERT of n blocks.
-func insertSQL(n int) string {
+func insertSQL(n int, anon bool) string {
+	if anon {
+		return `INSERT INTO audit_log (seq, n, at, bodies, hashes) VALUES ` + placeholders(n, blockCols, 1, true)
+	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO audit_log (seq, n, at, bodies, hashes) VALUES `)
 	p := 1
@@ -153,7 +156,7 @@ func (db *DB) AppendAudit(ctx context.Context, writes []*hogo.AuditWrite, seal f
 		for _, b := range chunk {
 			args = append(args, b.seq, b.n, b.at, b.bodies, b.hashes)
 		}
-		if _, err := tx.ExecContext(ctx, insertSQL(len(chunk)), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, insertSQL(len(chunk), db.Dialect.Anonymous), args...); err != nil {
 			return fmt.Errorf("insert audit entries: %w", err)
 		}
 	}

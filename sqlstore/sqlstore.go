@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"hogo.example.jp/hogo"
@@ -32,6 +33,10 @@ type Dialect struct {
 	// fastest on the driver (binding cost grows faster than linearly with
 	// the number of placeholders on some drivers).
 	InsertRows int
+	// Anonymous says bulk statements use ? placeholders: SQLite binds $N
+	// parameters by name, a cost that grows with the square of their
+	// number in one statement.
+	Anonymous bool
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(error) bool
 }
@@ -45,12 +50,46 @@ type DB struct {
 	Migrations  fs.FS
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+
+	// stmts caches prepared statements of hot reads on Read, by query.
+	stmts sync.Map
+}
+
+// prepared returns the cached prepared statement for a read query, so that
+// hot reads skip parsing and planning (database/sql prepares it once per
+// connection of the pool).
+func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.Read.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if old, loaded := db.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return old.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// queryRow runs a cached prepared read returning one row.
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := db.prepared(ctx, q)
+	if err != nil {
+		return db.Read.QueryRowContext(ctx, q, args...) // reports the error
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 var _ hogo.Store = (*DB)(nil)
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 	err := db.Write.Close()
 	if db.Read != db.Write {
 		if e := db.Read.Close(); err == nil {

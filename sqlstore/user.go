@@ -70,7 +70,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *hogo.User) error {
 
 // FindUserByID returns the user with id.
 func (db *DB) FindUserByID(ctx context.Context, id int64) (*hogo.User, error) {
-	u, err := scanUser(db.Read.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hogo.NewError(hogo.ENOTFOUND, "", "利用者 %d は存在しません", "user %d does not exist", id)
 	}
@@ -250,7 +250,7 @@ func (db *DB) CreateToken(ctx context.Context, t *hogo.Token) error {
 
 // FindTokenByHash returns the token whose hash is hash.
 func (db *DB) FindTokenByHash(ctx context.Context, hash []byte) (*hogo.Token, error) {
-	t, err := scanToken(db.Read.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = $1`, hash))
+	t, err := scanToken(db.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = $1`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hogo.Errorf(hogo.ENOTFOUND, "no such token")
 	}

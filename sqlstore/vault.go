@@ -23,8 +23,13 @@ func errNoPrincipal() error {
 	return hogo.NewError(hogo.ENOTFOUND, "id", "本人が見つかりません。", "no such principal")
 }
 
-// placeholders returns "($k,$k+1,…),(…)" for rows of cols columns from $start.
-func placeholders(rows, cols, start int) string {
+// placeholders returns "($k,$k+1,…),(…)" for rows of cols columns from
+// $start, or "(?,?,…),…" when anon.
+func placeholders(rows, cols, start int, anon bool) string {
+	if anon {
+		row := "(" + strings.Repeat("?,", cols-1) + "?)"
+		return strings.Repeat(row+",", rows-1) + row
+	}
 	var b strings.Builder
 	p := start
 	for i := 0; i < rows; i++ {
@@ -56,7 +61,7 @@ type inserter struct {
 }
 
 func (t *txStore) inserter(prefix string, cols int) *inserter {
-	per := max(1, min(t.db.Dialect.MaxParams/cols, t.db.Dialect.InsertRows*4))
+	per := max(1, min(t.db.Dialect.MaxParams/cols, t.db.Dialect.InsertRows))
 	return &inserter{t: t, prefix: prefix, cols: cols, per: per, stmts: map[int]*sql.Stmt{}}
 }
 
@@ -76,7 +81,7 @@ func (in *inserter) flush(ctx context.Context) error {
 	st := in.stmts[in.rows]
 	if st == nil {
 		var err error
-		st, err = in.t.tx.PrepareContext(ctx, in.prefix+placeholders(in.rows, in.cols, 1))
+		st, err = in.t.tx.PrepareContext(ctx, in.prefix+placeholders(in.rows, in.cols, 1, in.t.db.Dialect.Anonymous))
 		if err != nil {
 			return err
 		}
@@ -353,13 +358,47 @@ func (t *txStore) ReviewExceptionUse(ctx context.Context, id int64, status, revi
 	return nil
 }
 
-// GetPrincipal implements hogo.VaultService.
+const getPrincipalSQL = `SELECT p.wrapped_key, p.created_at, p.updated_at,
+		(SELECT COUNT(*) FROM suspensions s WHERE s.principal_id = p.id),
+		r.id, r.category, r.source, r.acquired_at, r.purposes, r.notice_version, r.sealed, r.version, r.created_at, r.updated_at
+	FROM principals p LEFT JOIN records r ON r.principal_id = p.id
+	WHERE p.id = $1 ORDER BY r.id`
+
+// GetPrincipal implements hogo.VaultService: one query for the principal
+// and their records, a second only when they have suspended a use.
 func (db *DB) GetPrincipal(ctx context.Context, id string) (*hogo.Principal, error) {
-	p := &hogo.Principal{ID: id}
-	var created, updated int64
-	err := db.Read.QueryRowContext(ctx, `SELECT wrapped_key, created_at, updated_at FROM principals WHERE id = $1`, id).
-		Scan(&p.WrappedKey, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
+	st, err := db.prepared(ctx, getPrincipalSQL)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var p *hogo.Principal
+	suspended := 0
+	for rows.Next() {
+		var created, updated int64
+		var rid, cat, src, purposes, notice sql.NullString
+		var acq, c, u, ver sql.NullInt64
+		var key, sealed []byte
+		if err := rows.Scan(&key, &created, &updated, &suspended, &rid, &cat, &src, &acq, &purposes, &notice, &sealed, &ver, &c, &u); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if p == nil {
+			p = &hogo.Principal{ID: id, WrappedKey: key, CreatedAt: fromNanos(created), UpdatedAt: fromNanos(updated)}
+		}
+		if rid.Valid {
+			p.Records = append(p.Records, &hogo.Record{ID: rid.String, PrincipalID: id, Category: cat.String, Source: src.String,
+				AcquiredAt: fromNanos(acq.Int64), Purposes: splitPurposes(purposes.String), NoticeVersion: notice.String,
+				Sealed: sealed, Version: ver.Int64, CreatedAt: fromNanos(c.Int64), UpdatedAt: fromNanos(u.Int64)})
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if p == nil {
 		var e hogo.Erasure
 		var at int64
 		if err := db.Read.QueryRowContext(ctx, `SELECT erased_at, actor, records FROM erasures WHERE principal_id = $1`, id).
@@ -371,31 +410,12 @@ func (db *DB) GetPrincipal(ctx context.Context, id string) (*hogo.Principal, err
 		}
 		return nil, errNoPrincipal()
 	}
-	if err != nil {
-		return nil, err
-	}
-	p.CreatedAt, p.UpdatedAt = fromNanos(created), fromNanos(updated)
-	rows, err := db.Read.QueryContext(ctx, `SELECT id, category, source, acquired_at, purposes, notice_version, sealed, version, created_at, updated_at
-		FROM records WHERE principal_id = $1 ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		r := &hogo.Record{PrincipalID: id}
-		var acq, c, u int64
-		var purposes string
-		if err := rows.Scan(&r.ID, &r.Category, &r.Source, &acq, &purposes, &r.NoticeVersion, &r.Sealed, &r.Version, &c, &u); err != nil {
-			rows.Close()
+	if suspended > 0 {
+		if p.Suspended, err = db.suspensions(ctx, id); err != nil {
 			return nil, err
 		}
-		r.AcquiredAt, r.CreatedAt, r.UpdatedAt, r.Purposes = fromNanos(acq), fromNanos(c), fromNanos(u), splitPurposes(purposes)
-		p.Records = append(p.Records, r)
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	p.Suspended, err = db.suspensions(ctx, id)
-	return p, err
+	return p, nil
 }
 
 func (db *DB) suspensions(ctx context.Context, id string) ([]string, error) {
@@ -417,7 +437,11 @@ func (db *DB) suspensions(ctx context.Context, id string) ([]string, error) {
 
 // FindPrincipals implements hogo.VaultService.
 func (db *DB) FindPrincipals(ctx context.Context, lookup []byte, limit int) ([]string, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT DISTINCT principal_id FROM lookups WHERE hash = $1 ORDER BY principal_id LIMIT $2`, lookup, limit)
+	st, err := db.prepared(ctx, `SELECT DISTINCT principal_id FROM lookups WHERE hash = $1 ORDER BY principal_id LIMIT $2`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, lookup, limit)
 	if err != nil {
 		return nil, err
 	}

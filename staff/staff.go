@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"hogo.example.jp/hogo"
@@ -32,8 +33,17 @@ type Service struct {
 	SessionTTL time.Duration
 	SessionMax time.Duration
 
+	// TokenCacheTTL is how long a checked API token is trusted without
+	// reading it again. Revoking a token, or changing or disabling its
+	// user, through this Service takes effect at once; done on another
+	// node, within the TTL.
+	TokenCacheTTL time.Duration
+
 	// checking holds a mutex per user ID, taken around password checks.
 	checking sync.Map
+	// tokens caches checked tokens by hash; gen invalidates them all.
+	tokens sync.Map
+	gen    atomic.Uint64
 }
 
 // New returns a service with the default policy: five failures lock the
@@ -41,7 +51,8 @@ type Service struct {
 // hours in all.
 func New(users hogo.UserService, audit Auditor) *Service {
 	return &Service{Users: users, Audit: audit, Now: time.Now, Params: DefaultParams,
-		LockAfter: 5, LockFor: 15 * time.Minute, SessionTTL: 2 * time.Hour, SessionMax: 12 * time.Hour}
+		LockAfter: 5, LockFor: 15 * time.Minute, SessionTTL: 2 * time.Hour, SessionMax: 12 * time.Hour,
+		TokenCacheTTL: 5 * time.Second}
 }
 
 // passwordError says what a new password must be.
@@ -144,6 +155,7 @@ func (s *Service) keepAnAdmin(ctx context.Context, userID int64) error {
 
 // SetRole changes a user's role.
 func (s *Service) SetRole(ctx context.Context, actor hogo.Actor, userID int64, role hogo.Role) error {
+	defer s.forgetTokens()
 	if !role.Valid() {
 		return hogo.NewError(hogo.EINVALID, "role", "役割「%s」はありません。admin、manager、desk、staff、auditor のいずれかを指定してください", "role %q is not known; use one of admin, manager, desk, staff, auditor", role)
 	}
@@ -168,6 +180,7 @@ func (s *Service) SetRole(ctx context.Context, actor hogo.Actor, userID int64, r
 
 // SetDisabled disables or enables a user; disabling ends their sessions.
 func (s *Service) SetDisabled(ctx context.Context, actor hogo.Actor, userID int64, disabled bool) error {
+	defer s.forgetTokens()
 	if actor.UserID == userID && disabled {
 		return hogo.NewError(hogo.EINVALID, "", "自分のアカウントは無効にできません。別の管理者に依頼してください", "you cannot disable your own account; ask another administrator")
 	}
@@ -378,6 +391,7 @@ func (s *Service) CreateToken(ctx context.Context, actor hogo.Actor, userName, t
 
 // RevokeToken revokes a token.
 func (s *Service) RevokeToken(ctx context.Context, actor hogo.Actor, id int64) error {
+	defer s.forgetTokens()
 	if err := s.Users.RevokeToken(ctx, id); err != nil {
 		return err
 	}
@@ -392,14 +406,23 @@ func (s *Service) Token(ctx context.Context, secret string) (*hogo.User, *hogo.T
 	if !strings.HasPrefix(secret, TokenPrefix) {
 		return nil, nil, bad
 	}
-	t, err := s.Users.FindTokenByHash(ctx, HashSecret(secret))
+	hash := HashSecret(secret)
+	now := s.Now()
+	gen := s.gen.Load()
+	if v, ok := s.tokens.Load(string(hash)); ok {
+		c := v.(*cachedToken)
+		if c.gen == gen && now.Sub(c.at) < s.TokenCacheTTL && (c.t.ExpiresAt.IsZero() || now.Before(c.t.ExpiresAt)) {
+			return c.u, c.t, nil
+		}
+		s.tokens.Delete(string(hash))
+	}
+	t, err := s.Users.FindTokenByHash(ctx, hash)
 	if hogo.ErrorCode(err) == hogo.ENOTFOUND {
 		return nil, nil, bad
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	now := s.Now()
 	if t.Revoked || (!t.ExpiresAt.IsZero() && now.After(t.ExpiresAt)) {
 		return nil, nil, hogo.Errorf(hogo.EUNAUTHORIZED, "the API token was revoked or has expired")
 	}
@@ -415,5 +438,22 @@ func (s *Service) Token(ctx context.Context, secret string) (*hogo.User, *hogo.T
 			return nil, nil, err
 		}
 	}
+	if s.TokenCacheTTL > 0 {
+		s.tokens.Store(string(hash), &cachedToken{u: u, t: t, gen: gen, at: now})
+	}
 	return u, t, nil
+}
+
+// cachedToken is a checked token with its user.
+type cachedToken struct {
+	u   *hogo.User
+	t   *hogo.Token
+	gen uint64
+	at  time.Time
+}
+
+// forgetTokens drops every cached token: a user or token changed.
+func (s *Service) forgetTokens() {
+	s.gen.Add(1)
+	s.tokens.Clear()
 }
