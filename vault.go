@@ -53,6 +53,9 @@ type Record struct {
 	UpdatedAt time.Time
 }
 
+// RecordKey names a record: its principal and its ID.
+type RecordKey struct{ PrincipalID, ID string }
+
 // Erasure is what is left of an erased principal: when, by whom and why,
 // and nothing about the person.
 type Erasure struct {
@@ -111,9 +114,10 @@ type VaultService interface {
 	// FindPrincipals returns the IDs of principals having a record with
 	// this blind index, at most limit.
 	FindPrincipals(ctx context.Context, lookup []byte, limit int) ([]string, error)
-	// ScanRecords calls fn for the records of a category in ID order, with
-	// their principal's wrapped key and suspensions, after afterID.
-	ScanRecords(ctx context.Context, category, afterID string, limit int, fn func(r *Record, wrappedKey []byte, suspended []string) error) error
+	// ScanRecords calls fn for at most limit records of a category after
+	// the given one, in (principal, record) order, with their principal's
+	// wrapped key and suspensions.
+	ScanRecords(ctx context.Context, category string, after RecordKey, limit int, fn func(r *Record, wrappedKey []byte, suspended []string) error) error
 	// CountPrincipals returns how many principals are held.
 	CountPrincipals(ctx context.Context) (int64, error)
 	// PrincipalKeys returns wrapped keys in ID order after afterID.

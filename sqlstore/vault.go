@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -111,9 +112,9 @@ func splitPurposes(s string) []string {
 func (t *txStore) InsertPrincipals(ctx context.Context, ps []*hogo.Principal) error {
 	pi := t.inserter(`INSERT INTO principals (id, wrapped_key, created_at, updated_at) VALUES `, 4)
 	defer pi.close()
-	ri := t.inserter(`INSERT INTO records (id, principal_id, category, source, acquired_at, purposes, notice_version, sealed, version, created_at, updated_at) VALUES `, 11)
+	ri := t.inserter(`INSERT INTO records (principal_id, id, category, source, acquired_at, purposes, notice_version, sealed, lookups, version, created_at, updated_at) VALUES `, 12)
 	defer ri.close()
-	li := t.inserter(`INSERT INTO lookups (hash, record_id, principal_id) VALUES `, 3)
+	li := t.inserter(`INSERT INTO lookups (hash, principal_id, record_id) VALUES `, 3)
 	defer li.close()
 	for _, p := range ps {
 		if err := pi.add(ctx, p.ID, p.WrappedKey, nanos(p.CreatedAt), nanos(p.UpdatedAt)); err != nil {
@@ -125,8 +126,9 @@ func (t *txStore) InsertPrincipals(ctx context.Context, ps []*hogo.Principal) er
 	}
 	for _, p := range ps {
 		for _, r := range p.Records {
-			if err := ri.add(ctx, r.ID, p.ID, r.Category, r.Source, nanos(r.AcquiredAt), joinPurposes(r.Purposes),
-				r.NoticeVersion, r.Sealed, max(r.Version, 1), nanos(r.CreatedAt), nanos(r.UpdatedAt)); err != nil {
+			r.Lookups = dedupe(r.Lookups)
+			if err := ri.add(ctx, p.ID, r.ID, r.Category, r.Source, nanos(r.AcquiredAt), joinPurposes(r.Purposes),
+				r.NoticeVersion, r.Sealed, bytes.Join(r.Lookups, nil), max(r.Version, 1), nanos(r.CreatedAt), nanos(r.UpdatedAt)); err != nil {
 				return t.dup(err)
 			}
 		}
@@ -136,8 +138,8 @@ func (t *txStore) InsertPrincipals(ctx context.Context, ps []*hogo.Principal) er
 	}
 	for _, p := range ps {
 		for _, r := range p.Records {
-			for _, h := range dedupe(r.Lookups) {
-				if err := li.add(ctx, h, r.ID, p.ID); err != nil {
+			for _, h := range r.Lookups {
+				if err := li.add(ctx, h, p.ID, r.ID); err != nil {
 					return err
 				}
 			}
@@ -152,12 +154,27 @@ func dedupe(hs [][]byte) [][]byte {
 	out := hs[:0:0]
 outer:
 	for _, h := range hs {
+		if len(h) != lookupSize {
+			panic("sqlstore: a blind index is not 16 bytes")
+		}
 		for _, o := range out {
 			if string(o) == string(h) {
 				continue outer
 			}
 		}
 		out = append(out, h)
+	}
+	return out
+}
+
+// lookupSize is the size of a blind index.
+const lookupSize = 16
+
+// splitLookups splits a record's lookups column into blind indexes.
+func splitLookups(b []byte) [][]byte {
+	out := make([][]byte, 0, len(b)/lookupSize)
+	for len(b) >= lookupSize {
+		out, b = append(out, b[:lookupSize]), b[lookupSize:]
 	}
 	return out
 }
@@ -183,9 +200,10 @@ func (t *txStore) InsertRecord(ctx context.Context, r *hogo.Record) error {
 	if err := t.principalExists(ctx, r.PrincipalID); err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(ctx, `INSERT INTO records (id, principal_id, category, source, acquired_at, purposes, notice_version, sealed, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, r.ID, r.PrincipalID, r.Category, r.Source, nanos(r.AcquiredAt),
-		joinPurposes(r.Purposes), r.NoticeVersion, r.Sealed, max(r.Version, 1), nanos(r.CreatedAt), nanos(r.UpdatedAt)); err != nil {
+	r.Lookups = dedupe(r.Lookups)
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO records (principal_id, id, category, source, acquired_at, purposes, notice_version, sealed, lookups, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, r.PrincipalID, r.ID, r.Category, r.Source, nanos(r.AcquiredAt),
+		joinPurposes(r.Purposes), r.NoticeVersion, r.Sealed, bytes.Join(r.Lookups, nil), max(r.Version, 1), nanos(r.CreatedAt), nanos(r.UpdatedAt)); err != nil {
 		return t.dup(err)
 	}
 	if err := t.putLookups(ctx, r); err != nil {
@@ -196,10 +214,10 @@ func (t *txStore) InsertRecord(ctx context.Context, r *hogo.Record) error {
 }
 
 func (t *txStore) putLookups(ctx context.Context, r *hogo.Record) error {
-	li := t.inserter(`INSERT INTO lookups (hash, record_id, principal_id) VALUES `, 3)
+	li := t.inserter(`INSERT INTO lookups (hash, principal_id, record_id) VALUES `, 3)
 	defer li.close()
-	for _, h := range dedupe(r.Lookups) {
-		if err := li.add(ctx, h, r.ID, r.PrincipalID); err != nil {
+	for _, h := range r.Lookups {
+		if err := li.add(ctx, h, r.PrincipalID, r.ID); err != nil {
 			return err
 		}
 	}
@@ -208,26 +226,26 @@ func (t *txStore) putLookups(ctx context.Context, r *hogo.Record) error {
 
 // UpdateRecord implements hogo.VaultWriter.
 func (t *txStore) UpdateRecord(ctx context.Context, r *hogo.Record) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE records SET sealed = $1, version = $2, updated_at = $3
-		WHERE id = $4 AND principal_id = $5 AND version = $6`,
-		r.Sealed, r.Version, nanos(r.UpdatedAt), r.ID, r.PrincipalID, r.Version-1)
+	var v int64
+	var old []byte
+	err := t.tx.QueryRowContext(ctx, `SELECT version, lookups FROM records WHERE principal_id = $1 AND id = $2`, r.PrincipalID, r.ID).Scan(&v, &old)
+	if errors.Is(err, sql.ErrNoRows) {
+		return hogo.NewError(hogo.ENOTFOUND, "rid", "記録が見つかりません。", "no such record")
+	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		var v int64
-		err := t.tx.QueryRowContext(ctx, `SELECT version FROM records WHERE id = $1 AND principal_id = $2`, r.ID, r.PrincipalID).Scan(&v)
-		if errors.Is(err, sql.ErrNoRows) {
-			return hogo.NewError(hogo.ENOTFOUND, "rid", "記録が見つかりません。", "no such record")
-		}
-		if err != nil {
-			return err
-		}
+	if v != r.Version-1 {
 		return hogo.NewError(hogo.ECONFLICT, "version",
 			"記録は他の操作で更新されています（現在の版 %d）。最新の内容を読み直してから訂正してください。",
 			"the record was changed by someone else (now version %d); read it again and retry", v)
 	}
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM lookups WHERE record_id = $1`, r.ID); err != nil {
+	r.Lookups = dedupe(r.Lookups)
+	if _, err := t.tx.ExecContext(ctx, `UPDATE records SET sealed = $1, lookups = $2, version = $3, updated_at = $4
+		WHERE principal_id = $5 AND id = $6`, r.Sealed, bytes.Join(r.Lookups, nil), r.Version, nanos(r.UpdatedAt), r.PrincipalID, r.ID); err != nil {
+		return err
+	}
+	if err := t.deleteLookups(ctx, []lookupKey{{old, r.PrincipalID, r.ID}}); err != nil {
 		return err
 	}
 	if err := t.putLookups(ctx, r); err != nil {
@@ -237,8 +255,50 @@ func (t *txStore) UpdateRecord(ctx context.Context, r *hogo.Record) error {
 	return err
 }
 
-// inList returns "$k,$k+1,…" for n values from $start.
-func inList(n, start int) string {
+// lookupKey is a record's lookups column with the record's key.
+type lookupKey struct {
+	lookups             []byte
+	principal, recordID string
+}
+
+// deleteLookups removes the lookups rows of records by their exact keys.
+func (t *txStore) deleteLookups(ctx context.Context, keys []lookupKey) error {
+	const per = 300
+	anon := t.db.Dialect.Anonymous
+	args := make([]any, 0, per*3)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		n := len(args) / 3
+		var q string
+		if anon {
+			q = `DELETE FROM lookups WHERE (hash, principal_id, record_id) IN (VALUES ` + placeholders(n, 3, 1, true) + `)`
+		} else {
+			q = `DELETE FROM lookups WHERE (hash, principal_id, record_id) IN (` + placeholders(n, 3, 1, false) + `)`
+		}
+		_, err := t.tx.ExecContext(ctx, q, args...)
+		args = args[:0]
+		return err
+	}
+	for _, k := range keys {
+		for _, h := range splitLookups(k.lookups) {
+			args = append(args, h, k.principal, k.recordID)
+			if len(args) == per*3 {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
+}
+
+// inList returns "$k,$k+1,…" for n values from $start ("?,?,…" when anon).
+func inList(n, start int, anon bool) string {
+	if anon {
+		return strings.Repeat("?,", n-1) + "?"
+	}
 	var b strings.Builder
 	for i := 0; i < n; i++ {
 		if i > 0 {
@@ -270,25 +330,28 @@ func (t *txStore) ErasePrincipals(ctx context.Context, ids []string, at time.Tim
 		for i, id := range chunk {
 			args[i] = id
 		}
-		list := inList(len(chunk), 1)
-		rows, err := t.tx.QueryContext(ctx, `SELECT principal_id, COUNT(*) FROM records WHERE principal_id IN (`+list+`) GROUP BY principal_id`, args...)
+		list := inList(len(chunk), 1, t.db.Dialect.Anonymous)
+		rows, err := t.tx.QueryContext(ctx, `SELECT principal_id, id, lookups FROM records WHERE principal_id IN (`+list+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
+		var keys []lookupKey
 		for rows.Next() {
-			var id string
-			var n int
-			if err := rows.Scan(&id, &n); err != nil {
+			var k lookupKey
+			if err := rows.Scan(&k.principal, &k.recordID, &k.lookups); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			counts[pos[id]] = n
+			counts[pos[k.principal]]++
+			keys = append(keys, k)
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err
 		}
-		for _, q := range []string{`DELETE FROM lookups WHERE principal_id IN (`, `DELETE FROM suspensions WHERE principal_id IN (`,
-			`DELETE FROM records WHERE principal_id IN (`} {
+		if err := t.deleteLookups(ctx, keys); err != nil {
+			return nil, err
+		}
+		for _, q := range []string{`DELETE FROM suspensions WHERE principal_id IN (`, `DELETE FROM records WHERE principal_id IN (`} {
 			if _, err := t.tx.ExecContext(ctx, q+list+`)`, args...); err != nil {
 				return nil, err
 			}
@@ -458,12 +521,12 @@ func (db *DB) FindPrincipals(ctx context.Context, lookup []byte, limit int) ([]s
 }
 
 // ScanRecords implements hogo.VaultService.
-func (db *DB) ScanRecords(ctx context.Context, category, afterID string, limit int, fn func(*hogo.Record, []byte, []string) error) error {
+func (db *DB) ScanRecords(ctx context.Context, category string, after hogo.RecordKey, limit int, fn func(*hogo.Record, []byte, []string) error) error {
 	rows, err := db.Read.QueryContext(ctx, `SELECT r.id, r.principal_id, r.source, r.acquired_at, r.purposes, r.notice_version, r.sealed, r.version,
 			r.created_at, r.updated_at, p.wrapped_key,
 			(SELECT COUNT(*) FROM suspensions s WHERE s.principal_id = r.principal_id)
 		FROM records r JOIN principals p ON p.id = r.principal_id
-		WHERE r.category = $1 AND r.id > $2 ORDER BY r.id LIMIT $3`, category, afterID, limit)
+		WHERE (r.principal_id, r.id) > ($2, $3) AND r.category = $1 ORDER BY r.principal_id, r.id LIMIT $4`, category, after.PrincipalID, after.ID, limit)
 	if err != nil {
 		return err
 	}

@@ -305,7 +305,8 @@ func (s *Service) Export(ctx context.Context, a hogo.Actor, category string, u U
 		return 0, err
 	}
 	exportID := NewID(s.Now())
-	after, n := "", 0
+	var after hogo.RecordKey
+	n := 0
 	const page = 2000
 	for {
 		type out struct {
@@ -313,9 +314,9 @@ func (s *Service) Export(ctx context.Context, a hogo.Actor, category string, u U
 			cells     []string
 		}
 		var rows []out
-		var last string
+		var last hogo.RecordKey
 		err := s.store.ScanRecords(ctx, c.ID, after, page, func(r *hogo.Record, wrapped []byte, suspended []string) error {
-			last = r.ID
+			last = hogo.RecordKey{PrincipalID: r.PrincipalID, ID: r.ID}
 			d := access.Decide(l, access.Request{Role: a.Role, Category: c.ID, Purpose: u.Purpose, Op: access.Read, Items: cols}, subject(suspended))
 			if !d.Allowed {
 				return nil
@@ -339,7 +340,7 @@ func (s *Service) Export(ctx context.Context, a hogo.Actor, category string, u U
 		if err != nil {
 			return n, err
 		}
-		if last == "" {
+		if last.ID == "" {
 			break
 		}
 		after = last

@@ -2,8 +2,8 @@ package vault
 
 import (
 	"bytes"
-	"crypto/rand"
 	"container/list"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"

@@ -46,11 +46,11 @@ type Main struct {
 	log      *audit.Log
 	keys     *vault.Keys
 	keysPath string
-	Server *web.Server
-	http   *http.Server
-	ln     net.Listener
-	cancel context.CancelFunc
-	bg     chan struct{}
+	Server   *web.Server
+	http     *http.Server
+	ln       net.Listener
+	cancel   context.CancelFunc
+	bg       chan struct{}
 	// URL is where the server listens, once Run has returned.
 	URL string
 	// DemoPassword is the administrator password made at the first demo

@@ -12,29 +12,30 @@ CREATE TABLE principals (
 );
 
 CREATE TABLE records (
-	id             TEXT PRIMARY KEY,
 	principal_id   TEXT NOT NULL REFERENCES principals (id) ON DELETE CASCADE,
+	id             TEXT NOT NULL,
 	category       TEXT NOT NULL,
 	source         TEXT NOT NULL,
 	acquired_at    BIGINT NOT NULL,
 	purposes       TEXT NOT NULL,  -- purpose IDs stated at acquisition, space-separated
 	notice_version TEXT NOT NULL,
 	sealed         BYTEA NOT NULL,
+	lookups        BYTEA NOT NULL, -- this record's blind indexes, 16 bytes each, to remove them with it
 	version        INTEGER NOT NULL DEFAULT 1,
 	created_at     BIGINT NOT NULL,
-	updated_at     BIGINT NOT NULL
+	updated_at     BIGINT NOT NULL,
+	PRIMARY KEY (principal_id, id)
 );
-CREATE INDEX records_principal ON records (principal_id);
-CREATE INDEX records_category ON records (category, id);
 
 -- Keyed blind indexes (HMAC) of identifiers: lookup without plaintext.
+-- Rows are removed by their exact key, read from their record's lookups
+-- column, so the table needs no second index.
 CREATE TABLE lookups (
 	hash         BYTEA NOT NULL,
+	principal_id TEXT NOT NULL,
 	record_id    TEXT NOT NULL,
-	principal_id TEXT NOT NULL REFERENCES principals (id) ON DELETE CASCADE,
-	PRIMARY KEY (hash, record_id)
+	PRIMARY KEY (hash, principal_id, record_id)
 );
-CREATE INDEX lookups_principal ON lookups (principal_id);
 
 -- 利用停止 (APPI Art. 35): purposes a principal has stopped; '*' is all.
 CREATE TABLE suspensions (

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"io/fs"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestMessageKeysExist: every key a template or handler translates has
+// words in both languages; a missing one would show the raw key.
+func TestMessageKeysExist(t *testing.T) {
+	keyRe := regexp.MustCompile(`(?:\.T|\bT\(p\.Lang,|\bT\(lang,) *"([a-z_]+\.[a-z_.+]+)"`)
+	seen := 0
+	check := func(name, text string) {
+		for _, m := range keyRe.FindAllStringSubmatch(text, -1) {
+			seen++
+			w, ok := messages[m[1]]
+			if !ok {
+				t.Errorf("%s: message key %q has no words", name, m[1])
+				continue
+			}
+			if w[0] == "" || w[1] == "" {
+				t.Errorf("%s: message key %q lacks Japanese or English", name, m[1])
+			}
+		}
+	}
+	pages, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("templates: %v", err)
+	}
+	for _, p := range pages {
+		b, _ := fs.ReadFile(templateFS, p)
+		check(p, string(b))
+	}
+	files, _ := fs.Glob(os.DirFS("."), "*.go")
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(f, string(b))
+		n++
+	}
+	if n == 0 || seen < 100 {
+		t.Fatalf("checked %d Go files and %d keys: the pattern no longer finds the keys", n, seen)
+	}
+	// The dynamic keys of the vault screens.
+	for _, k := range []string{"vault.by.email", "vault.by.phone", "vault.by.name_kana", "vault.by.birth_date+name",
+		"reviews.pending", "reviews.approved", "reviews.rejected", "exception.law", "exception.life"} {
+		if _, ok := messages[k]; !ok {
+			t.Errorf("dynamic message key %q has no words", k)
+		}
+	}
+}
