@@ -64,6 +64,9 @@ type Erasure struct {
 	Actor       string
 	// Records is how many records were destroyed.
 	Records int
+	// Reason is the reason given, sealed with the KEK (it may name the
+	// request it answers); vault.Service.ErasureReason opens it.
+	Reason []byte
 }
 
 // Review statuses of a use under a legal exception.
@@ -142,7 +145,7 @@ type VaultWriter interface {
 	// lookups and suspensions, leaving tombstones; it returns the number
 	// of records destroyed per principal, in order. A principal already
 	// gone is not_found.
-	ErasePrincipals(ctx context.Context, ids []string, at time.Time, actor, reason string) ([]int, error)
+	ErasePrincipals(ctx context.Context, ids []string, at time.Time, actor string, sealedReason []byte) ([]int, error)
 	// SetSuspension records (on) or lifts (off) a stop of a purpose.
 	SetSuspension(ctx context.Context, principalID, purpose string, on bool, at time.Time) error
 	// RewrapKey replaces a principal's wrapped key if it is still old.

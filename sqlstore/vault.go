@@ -155,7 +155,7 @@ func dedupe(hs [][]byte) [][]byte {
 outer:
 	for _, h := range hs {
 		if len(h) != lookupSize {
-			panic("sqlstore: a blind index is not 16 bytes")
+			continue // never made by the vault; dropped rather than stored
 		}
 		for _, o := range out {
 			if string(o) == string(h) {
@@ -312,7 +312,7 @@ func inList(n, start int, anon bool) string {
 // ErasePrincipals implements hogo.VaultWriter. The wrapped key goes with
 // the principal's row: once the transaction commits, nothing can open the
 // principal's records, in this database or in any copy of it.
-func (t *txStore) ErasePrincipals(ctx context.Context, ids []string, at time.Time, actor, reason string) ([]int, error) {
+func (t *txStore) ErasePrincipals(ctx context.Context, ids []string, at time.Time, actor string, reason []byte) ([]int, error) {
 	counts := make([]int, len(ids))
 	pos := make(map[string]int, len(ids))
 	for i, id := range ids {
@@ -413,8 +413,12 @@ func (t *txStore) ReviewExceptionUse(ctx context.Context, id int64, status, revi
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var s string
-		if err := t.tx.QueryRowContext(ctx, `SELECT status FROM exception_uses WHERE id = $1`, id).Scan(&s); errors.Is(err, sql.ErrNoRows) {
+		err := t.tx.QueryRowContext(ctx, `SELECT status FROM exception_uses WHERE id = $1`, id).Scan(&s)
+		if errors.Is(err, sql.ErrNoRows) {
 			return hogo.NewError(hogo.ENOTFOUND, "id", "審査対象の利用が見つかりません。", "no such use under review")
+		}
+		if err != nil {
+			return err
 		}
 		return hogo.NewError(hogo.ECONFLICT, "status", "この利用は既に審査済みです。", "this use has already been reviewed")
 	}
@@ -464,8 +468,8 @@ func (db *DB) GetPrincipal(ctx context.Context, id string) (*hogo.Principal, err
 	if p == nil {
 		var e hogo.Erasure
 		var at int64
-		if err := db.Read.QueryRowContext(ctx, `SELECT erased_at, actor, records FROM erasures WHERE principal_id = $1`, id).
-			Scan(&at, &e.Actor, &e.Records); err == nil {
+		if err := db.Read.QueryRowContext(ctx, `SELECT erased_at, actor, records, reason FROM erasures WHERE principal_id = $1`, id).
+			Scan(&at, &e.Actor, &e.Records, &e.Reason); err == nil {
 			e.PrincipalID, e.At = id, fromNanos(at)
 			ne := hogo.NewError(hogo.ENOTFOUND, "id", "この本人の個人情報は消去されています。", "this principal's personal data was erased")
 			ne.Err = &e

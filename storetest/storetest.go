@@ -51,6 +51,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("AuditHiddenLink", func(t *testing.T) { testHiddenLink(t, h) })
 	t.Run("AuditSeveralHandles", func(t *testing.T) { testSeveralHandles(t, h) })
 	t.Run("AuditList", func(t *testing.T) { testAuditList(t, h) })
+	t.Run("Vault", func(t *testing.T) { testVault(t, h) })
 }
 
 func wantCode(t *testing.T, err error, code string) {

@@ -216,7 +216,7 @@ func checkItems(l *ledger.Ledger, c *ledger.Category, raw map[string]string) (ma
 		v, err := CheckValue(it, raw[id])
 		if err != nil {
 			var he *hogo.Error
-			if errors.As(err, &he) && he.Field == "" {
+			if errors.As(err, &he) {
 				he.Field = "items." + id
 			}
 			return nil, err
@@ -224,6 +224,18 @@ func checkItems(l *ledger.Ledger, c *ledger.Category, raw map[string]string) (ma
 		out[id] = v
 	}
 	return out, nil
+}
+
+// unknownItem refuses an item the category does not have, before any
+// decision, so that the error names the item's field.
+func unknownItem(l *ledger.Ledger, c *ledger.Category, ids []string) error {
+	for _, id := range ids {
+		if l.Item(c.ID, id) == nil {
+			return hogo.NewError(hogo.EINVALID, "items."+id, "項目「%s」は種別「%s」の項目ではありません。この種別の項目: %s",
+				"item %q is not an item of category %q; its items are: %s", id, c.ID, itemList(c))
+		}
+	}
+	return nil
 }
 
 func itemList(c *ledger.Category) string {
@@ -378,6 +390,9 @@ func (s *Service) Create(ctx context.Context, a hogo.Actor, in NewRecord) (strin
 	}
 	if l.Category(in.Category) == nil {
 		_, _, err := checkRecord(l, &in)
+		return "", "", err
+	}
+	if err := unknownItem(l, l.Category(in.Category), keysOf(in.Items)); err != nil {
 		return "", "", err
 	}
 	d := access.Decide(l, access.Request{Role: a.Role, Category: in.Category, Purpose: in.Purpose, Op: access.Write,
@@ -559,7 +574,7 @@ func (s *Service) Find(ctx context.Context, a hogo.Actor, kind, value string, u 
 	case LookupNameKana:
 		h = s.keys.BlindIndex(ledger.TypeKana, value)
 	default:
-		return nil, hogo.NewError(hogo.EINVALID, "kind", "検索できる識別子は email、phone、name_kana、birth_date+name です。",
+		return nil, hogo.NewError(hogo.EINVALID, "by", "検索できる識別子は email、phone、name_kana、birth_date+name です。",
 			"the identifiers to search by are email, phone, name_kana and birth_date+name")
 	}
 	return s.find(ctx, a, kind, h, value == "", u)
@@ -638,6 +653,9 @@ func (s *Service) AddRecord(ctx context.Context, a hogo.Actor, principal string,
 		_, _, err := checkRecord(l, &in)
 		return "", err
 	}
+	if err := unknownItem(l, l.Category(in.Category), keysOf(in.Items)); err != nil {
+		return "", err
+	}
 	p, err := s.store.GetPrincipal(ctx, principal)
 	if err != nil {
 		return "", err
@@ -670,6 +688,9 @@ func (s *Service) AddRecord(ctx context.Context, a hogo.Actor, principal string,
 	e := entry(a, "record.create", p.ID, c.ID, in.Use)
 	e.Target = r.ID
 	e.Detail = map[string]string{"source": in.Source, "items": strings.Join(keysOf(items), ",")}
+	if x != nil {
+		e.Detail["exception"] = x.Exception
+	}
 	err = s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
 		if err := tx.InsertRecord(ctx, r); err != nil {
 			return err
@@ -734,6 +755,11 @@ func (s *Service) UpdateRecord(ctx context.Context, a hogo.Actor, principal, rec
 		}
 	}
 	sort.Strings(changed)
+	if c := l.Category(r.Category); c != nil {
+		if err := unknownItem(l, c, changed); err != nil {
+			return 0, err
+		}
+	}
 	d := access.Decide(l, access.Request{Role: a.Role, Category: r.Category, Purpose: ch.Purpose, Op: access.Write,
 		Items: changed, Exception: ch.Exception, Justification: ch.Justification}, subject(p.Suspended))
 	if !d.Allowed {
@@ -779,6 +805,9 @@ func (s *Service) UpdateRecord(ctx context.Context, a hogo.Actor, principal, rec
 	e := entry(a, "record.update", p.ID, c.ID, ch.Use)
 	e.Target = r.ID
 	e.Detail = map[string]string{"items": strings.Join(changed, ","), "version": strconv.FormatInt(nr.Version, 10)}
+	if x != nil {
+		e.Detail["exception"] = x.Exception
+	}
 	err = s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
 		if err := tx.UpdateRecord(ctx, &nr); err != nil {
 			return err
@@ -792,25 +821,30 @@ func (s *Service) UpdateRecord(ctx context.Context, a hogo.Actor, principal, rec
 }
 
 // EraseRoles are the roles that may erase a principal: the protection
-// manager, and the desk that answers requests to erase (APPI Art. 35).
+// manager, the desk that answers requests to erase (APPI Art. 35), and the
+// administrator; the desk and the administrator only for principals whose
+// every category they have an access rule on.
 var EraseRoles = []hogo.Role{hogo.RoleManager, hogo.RoleDesk, hogo.RoleAdmin}
 
 // Erase destroys principals: their wrapped data keys (crypto-shredding:
-// every copy of their records, backups included, becomes unreadable), their
-// records, lookups and suspensions. What remains is a tombstone (when, who,
-// how many records) and one audit entry per principal naming only the ID.
-// The reason is required and kept with the tombstone, not in the audit log.
+// every copy of their records becomes unreadable once no KEK that wrapped
+// the key is kept), their records, lookups and suspensions. What remains is
+// a tombstone (when, who, how many records, the reason sealed with the KEK)
+// and one audit entry per principal naming only the ID.
 func (s *Service) Erase(ctx context.Context, a hogo.Actor, ids []string, reason string) error {
+	refuse := func(id, cat string, d access.Decision) error {
+		return s.denied(ctx, a, "principal.erase", id, cat, Use{}, d)
+	}
+	one := ""
+	if len(ids) == 1 {
+		one = ids[0]
+	}
 	if !slices.Contains(EraseRoles, a.Role) {
 		d := access.Decision{Reason: access.ReasonRoleNotPermitted,
-			Err: hogo.NewError(hogo.EPURPOSENOTPERMITTED, "role", "役割「%s」は本人の個人情報を消去できません。消去は個人情報保護管理者（manager）か窓口（desk）が行います。",
-				"role %q may not erase a principal's personal data; erasure is for the protection manager or the desk", string(a.Role))}
+			Err: hogo.NewError(hogo.EPURPOSENOTPERMITTED, "role", "役割「%s」は本人の個人情報を消去できません。消去は個人情報保護管理者（manager）、窓口（desk）、システム管理者（admin）が行います。",
+				"role %q may not erase a principal's personal data; erasure is for the protection manager, the desk or the administrator", string(a.Role))}
 		d.Err.Reason = d.Reason
-		id := ""
-		if len(ids) == 1 {
-			id = ids[0]
-		}
-		return s.denied(ctx, a, "principal.erase", id, "", Use{}, d)
+		return refuse(one, "", d)
 	}
 	if strings.TrimSpace(reason) == "" {
 		return hogo.NewError(hogo.EINVALID, "reason", "消去の理由（reason）を記入してください（例: 本人からの消去請求、保存期間の満了）。",
@@ -824,7 +858,50 @@ func (s *Service) Erase(ctx context.Context, a hogo.Actor, ids []string, reason 
 			return errNoPrincipal()
 		}
 	}
+	if a.Role != hogo.RoleManager {
+		l, _, err := s.current()
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			p, err := s.store.GetPrincipal(ctx, id)
+			if err != nil {
+				return err
+			}
+			for _, r := range p.Records {
+				if !hasRule(l.Category(r.Category), a.Role) {
+					d := access.Decision{Reason: access.ReasonRoleNotPermitted,
+						Err: hogo.NewError(hogo.EPURPOSENOTPERMITTED, "role", "役割「%s」には種別「%s」のアクセス権限がないため、この本人を消去できません。個人情報保護管理者に依頼してください。",
+							"role %q has no access rule on category %q, so it may not erase this principal; ask the protection manager", string(a.Role), r.Category)}
+					d.Err.Reason = d.Reason
+					return refuse(id, r.Category, d)
+				}
+			}
+		}
+	}
 	return s.erase(ctx, a, ids, reason)
+}
+
+func hasRule(c *ledger.Category, role hogo.Role) bool {
+	if c == nil {
+		return false
+	}
+	for _, r := range c.Access {
+		if r.Role == string(role) {
+			return true
+		}
+	}
+	return false
+}
+
+// erasureAD binds a sealed erasure reason to its erasure.
+func erasureAD(at time.Time, actor string) string {
+	return "erasure\x00" + strconv.FormatInt(at.UnixNano(), 10) + "\x00" + actor
+}
+
+// ErasureReason opens the reason kept with an erasure's tombstone.
+func (s *Service) ErasureReason(e *hogo.Erasure) (string, error) {
+	return s.keys.OpenNote(e.Reason, erasureAD(e.At, e.Actor))
 }
 
 // erase destroys principals in one transaction with their audit entries.
@@ -835,8 +912,12 @@ func (s *Service) erase(ctx context.Context, a hogo.Actor, ids []string, reason 
 		entries[i] = a.Entry("principal.erase")
 		entries[i].Principal, entries[i].Time = id, now
 	}
-	err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
-		counts, err := tx.ErasePrincipals(ctx, ids, now, a.Name, reason)
+	sealed, err := s.keys.SealNote(reason, erasureAD(now, a.Name))
+	if err != nil {
+		return err
+	}
+	err = s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+		counts, err := tx.ErasePrincipals(ctx, ids, now, a.Name, sealed)
 		if err != nil {
 			return err
 		}
@@ -863,6 +944,10 @@ func (s *Service) Suspend(ctx context.Context, a hogo.Actor, principal, purpose 
 	}
 	if purpose != access.AllPurposes && l.Purpose(purpose) == nil {
 		return hogo.NewError(hogo.EINVALID, "purpose", "利用目的「%s」は台帳にありません。", "purpose %q is not in the ledger", purpose)
+	}
+	if a.Role != hogo.RoleManager && a.Role != hogo.RoleDesk {
+		return hogo.NewError(hogo.EFORBIDDEN, "role", "利用停止の記録と解除は個人情報保護管理者（manager）か窓口（desk）が行います。",
+			"suspensions are recorded and lifted by the protection manager or the desk")
 	}
 	if !ValidID(principal) {
 		return errNoPrincipal()

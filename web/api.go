@@ -61,12 +61,27 @@ func decodeBody(r *http.Request, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return hogo.Errorf(hogo.EINVALID, "the request body is not valid JSON for this endpoint: %s", describeJSONError(body, err))
+		where := describeJSONError(body, err)
+		e := hogo.NewError(hogo.EINVALID, jsonErrorField(err), "リクエストの本文がこのエンドポイントの JSON として正しくありません: %s。/api/v1/openapi.json を参照してください。",
+			"the request body is not valid JSON for this endpoint: %s", where)
+		return e
 	}
 	if dec.More() {
-		return hogo.Errorf(hogo.EINVALID, "the request body has data after the JSON object; send one object")
+		return hogo.NewError(hogo.EINVALID, "", "JSON オブジェクトの後に余分なデータがあります。オブジェクトを一つだけ送ってください。",
+			"the request body has data after the JSON object; send one object")
 	}
 	return nil
+}
+
+// jsonErrorField names the field a JSON decoding error is about, if any.
+func jsonErrorField(err error) string {
+	if te, ok := err.(*json.UnmarshalTypeError); ok {
+		return te.Field
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return strings.Trim(f, `"`)
+	}
+	return ""
 }
 
 // describeJSONError says what and where (line:column), without echoing

@@ -240,8 +240,10 @@ var allowedRoles = map[string][]hogo.Role{
 	"GET /api/v1/audit/checkpoints":    {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
 }
 
-// purposeBound are the routes every role may call, whose answer the ledger
-// decides (role × category × purpose): TestVaultRoutePurposeWalk walks them.
+// purposeBound are the vault's routes, whose answer the ledger decides
+// (role × category × purpose), and the review queue's (manager and
+// auditor; reviewing is the manager's): TestVaultRoutePurposeWalk walks them
+// all with every role.
 var purposeBound = map[string]bool{
 	"POST /api/v1/principals":                     true,
 	"GET /api/v1/principals":                      true,

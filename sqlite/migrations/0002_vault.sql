@@ -45,13 +45,14 @@ CREATE TABLE suspensions (
 	PRIMARY KEY (principal_id, purpose)
 ) WITHOUT ROWID;
 
--- What remains of an erased principal: nothing about the person.
+-- What remains of an erased principal: when, who, how many records, and
+-- the reason given (sealed: it may name the request it answers).
 CREATE TABLE erasures (
 	principal_id TEXT PRIMARY KEY,
 	erased_at    INTEGER NOT NULL,
 	actor        TEXT NOT NULL,
 	records      INTEGER NOT NULL,
-	reason       TEXT NOT NULL
+	reason       BLOB NOT NULL   -- sealed with the KEK
 ) WITHOUT ROWID;
 
 -- Uses under a legal exception (APPI Art. 18(3)), for the protection
