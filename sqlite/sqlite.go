@@ -45,7 +45,9 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "synchronous(FULL)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
-		q.Add("_pragma", "mmap_size(268435456)")
+		// No mmap: the audit log appends all the time, and a mapped file that
+		// grows is unmapped and mapped again by every read transaction.
+		q.Add("_pragma", "cache_size(-32768)")
 	} else {
 		q.Set("_txlock", "immediate")
 		// The one writer keeps the hot pages of the tables and indexes

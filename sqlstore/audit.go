@@ -106,6 +106,11 @@ func (b *block) entries(fn func(seq int64, body, hash []byte) error) error {
 	return nil
 }
 
+const (
+	lastBlockSQL = `SELECT seq, n, hashes FROM audit_log ORDER BY seq DESC LIMIT 1`
+	moveHeadSQL  = `UPDATE audit_head SET seq = $1, hash = $2, signature = $3 WHERE id = 1`
+)
+
 var errChainEnd = &hogo.Error{Code: hogo.EINTERNAL,
 	Message: "the newest audit entry is not the one the chain's head names: the audit log was changed; run hogo audit verify"}
 
@@ -114,20 +119,27 @@ var errChainEnd = &hogo.Error{Code: hogo.EINTERNAL,
 // own (when the batch holds several), entries packed into blocks of
 // BlockSize.
 func (db *DB) AppendAudit(ctx context.Context, writes []*hogo.AuditWrite, seal func(hogo.AuditHead, []*hogo.AuditEntry) (hogo.AuditHead, error)) error {
+	// The statements every append runs, prepared once (before the
+	// transaction, which holds SQLite's one writer connection).
+	headSQL := `SELECT seq, hash, signature FROM audit_head WHERE id = 1` + db.Dialect.LockHead
+	for _, q := range []string{headSQL, lastBlockSQL, moveHeadSQL, insertSQL(1, db.Dialect.Anonymous)} {
+		if _, err := db.writeStmt(ctx, q); err != nil {
+			return err
+		}
+	}
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	var head hogo.AuditHead
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash, signature FROM audit_head WHERE id = 1`+db.Dialect.LockHead).
-		Scan(&head.Seq, &head.Hash, &head.Signature); err != nil {
+	if err := db.txStmt(ctx, tx, headSQL).QueryRowContext(ctx).Scan(&head.Seq, &head.Hash, &head.Signature); err != nil {
 		return fmt.Errorf("read audit head: %w", err)
 	}
 	// The newest stored entry must be the one the head names; otherwise
 	// the end of the chain was changed and nothing is appended to it.
 	var last block
-	err = tx.QueryRowContext(ctx, `SELECT seq, n, hashes FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&last.seq, &last.n, &last.hashes)
+	err = db.txStmt(ctx, tx, lastBlockSQL).QueryRowContext(ctx).Scan(&last.seq, &last.n, &last.hashes)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if head.Seq != 0 {
@@ -156,12 +168,17 @@ func (db *DB) AppendAudit(ctx context.Context, writes []*hogo.AuditWrite, seal f
 		for _, b := range chunk {
 			args = append(args, b.seq, b.n, b.at, b.bodies, b.hashes)
 		}
-		if _, err := tx.ExecContext(ctx, insertSQL(len(chunk), db.Dialect.Anonymous), args...); err != nil {
+		q := insertSQL(len(chunk), db.Dialect.Anonymous)
+		if ins := db.txStmt(ctx, tx, q); ins != nil {
+			_, err = ins.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, q, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("insert audit entries: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, signature = $3 WHERE id = 1`,
-		newHead.Seq, newHead.Hash, newHead.Signature); err != nil {
+	if _, err := db.txStmt(ctx, tx, moveHeadSQL).ExecContext(ctx, newHead.Seq, newHead.Hash, newHead.Signature); err != nil {
 		return fmt.Errorf("move audit head: %w", err)
 	}
 	return tx.Commit()

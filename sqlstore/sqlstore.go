@@ -51,8 +51,36 @@ type DB struct {
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 
-	// stmts caches prepared statements of hot reads on Read, by query.
-	stmts sync.Map
+	// stmts caches prepared statements of hot reads on Read, and wstmts
+	// of hot writes on Write, by query.
+	stmts, wstmts sync.Map
+}
+
+// writeStmt returns a cached prepared statement of Write, preparing it if
+// needed; call it outside a transaction (SQLite's Write has one
+// connection, which a transaction holds).
+func (db *DB) writeStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := db.wstmts.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.Write.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if old, loaded := db.wstmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		st = old.(*sql.Stmt)
+	}
+	return st, nil
+}
+
+// txStmt returns the statement prepared by writeStmt for use in tx, or nil
+// when it was not prepared beforehand.
+func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, q string) *sql.Stmt {
+	if st, ok := db.wstmts.Load(q); ok {
+		return tx.StmtContext(ctx, st.(*sql.Stmt))
+	}
+	return nil
 }
 
 // prepared returns the cached prepared statement for a read query, so that
@@ -86,10 +114,12 @@ var _ hogo.Store = (*DB)(nil)
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	db.stmts.Range(func(_, v any) bool {
-		v.(*sql.Stmt).Close()
-		return true
-	})
+	for _, m := range []*sync.Map{&db.stmts, &db.wstmts} {
+		m.Range(func(_, v any) bool {
+			v.(*sql.Stmt).Close()
+			return true
+		})
+	}
 	err := db.Write.Close()
 	if db.Read != db.Write {
 		if e := db.Read.Close(); err == nil {

@@ -384,6 +384,11 @@ func (t *txStore) SetSuspension(ctx context.Context, principalID, purpose string
 	} else {
 		_, err = t.tx.ExecContext(ctx, `DELETE FROM suspensions WHERE principal_id = $1 AND purpose = $2`, principalID, purpose)
 	}
+	if err != nil {
+		return err
+	}
+	// The count on the principal spares every read a look at suspensions.
+	_, err = t.tx.ExecContext(ctx, `UPDATE principals SET suspensions = (SELECT COUNT(*) FROM suspensions WHERE principal_id = $1) WHERE id = $1`, principalID)
 	return err
 }
 
@@ -425,8 +430,7 @@ func (t *txStore) ReviewExceptionUse(ctx context.Context, id int64, status, revi
 	return nil
 }
 
-const getPrincipalSQL = `SELECT p.wrapped_key, p.created_at, p.updated_at,
-		(SELECT COUNT(*) FROM suspensions s WHERE s.principal_id = p.id),
+const getPrincipalSQL = `SELECT p.wrapped_key, p.created_at, p.updated_at, p.suspensions,
 		r.id, r.category, r.source, r.acquired_at, r.purposes, r.notice_version, r.sealed, r.version, r.created_at, r.updated_at
 	FROM principals p LEFT JOIN records r ON r.principal_id = p.id
 	WHERE p.id = $1 ORDER BY r.id`
@@ -528,7 +532,7 @@ func (db *DB) FindPrincipals(ctx context.Context, lookup []byte, limit int) ([]s
 func (db *DB) ScanRecords(ctx context.Context, category string, after hogo.RecordKey, limit int, fn func(*hogo.Record, []byte, []string) error) error {
 	rows, err := db.Read.QueryContext(ctx, `SELECT r.id, r.principal_id, r.source, r.acquired_at, r.purposes, r.notice_version, r.sealed, r.version,
 			r.created_at, r.updated_at, p.wrapped_key,
-			(SELECT COUNT(*) FROM suspensions s WHERE s.principal_id = r.principal_id)
+			p.suspensions
 		FROM records r JOIN principals p ON p.id = r.principal_id
 		WHERE (r.principal_id, r.id) > ($2, $3) AND r.category = $1 ORDER BY r.principal_id, r.id LIMIT $4`, category, after.PrincipalID, after.ID, limit)
 	if err != nil {

@@ -303,6 +303,19 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, httpStatus(b.Error.Code), b)
 }
 
+// writeCompactJSON writes v without indentation, for the hot reads.
+func writeCompactJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, nil, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

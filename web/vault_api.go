@@ -72,7 +72,7 @@ func (s *Server) apiGetPrincipal(w http.ResponseWriter, r *http.Request, c *who)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	writeCompactJSON(w, http.StatusOK, v)
 	return nil
 }
 

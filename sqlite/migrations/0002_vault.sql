@@ -7,6 +7,7 @@
 CREATE TABLE principals (
 	id          TEXT PRIMARY KEY,
 	wrapped_key BLOB NOT NULL,
+	suspensions INTEGER NOT NULL DEFAULT 0, -- rows in suspensions, so reads need not look
 	created_at  INTEGER NOT NULL,
 	updated_at  INTEGER NOT NULL
 ) WITHOUT ROWID;
