@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -136,13 +137,24 @@ func (t *txStore) InsertPrincipals(ctx context.Context, ps []*hogo.Principal) er
 	if err := ri.flush(ctx); err != nil {
 		return t.dup(err)
 	}
+	// Blind indexes are random: inserted in key order, each B-tree page
+	// is visited once per batch instead of once per row.
+	type lk struct {
+		h         []byte
+		p, record string
+	}
+	var all []lk
 	for _, p := range ps {
 		for _, r := range p.Records {
 			for _, h := range r.Lookups {
-				if err := li.add(ctx, h, p.ID, r.ID); err != nil {
-					return err
-				}
+				all = append(all, lk{h, p.ID, r.ID})
 			}
+		}
+	}
+	slices.SortFunc(all, func(a, b lk) int { return bytes.Compare(a.h, b.h) })
+	for _, x := range all {
+		if err := li.add(ctx, x.h, x.p, x.record); err != nil {
+			return err
 		}
 	}
 	return li.flush(ctx)
@@ -261,37 +273,34 @@ type lookupKey struct {
 	principal, recordID string
 }
 
-// deleteLookups removes the lookups rows of records by their exact keys.
+// deleteLookups removes the lookups rows of records by their exact keys, in
+// key order (blind indexes are random: sorted, each page is visited once).
 func (t *txStore) deleteLookups(ctx context.Context, keys []lookupKey) error {
-	const per = 300
-	anon := t.db.Dialect.Anonymous
-	args := make([]any, 0, per*3)
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		n := len(args) / 3
-		var q string
-		if anon {
-			q = `DELETE FROM lookups WHERE (hash, principal_id, record_id) IN (VALUES ` + placeholders(n, 3, 1, true) + `)`
-		} else {
-			q = `DELETE FROM lookups WHERE (hash, principal_id, record_id) IN (` + placeholders(n, 3, 1, false) + `)`
-		}
-		_, err := t.tx.ExecContext(ctx, q, args...)
-		args = args[:0]
-		return err
+	type row struct {
+		h                   []byte
+		principal, recordID string
 	}
+	var rows []row
 	for _, k := range keys {
 		for _, h := range splitLookups(k.lookups) {
-			args = append(args, h, k.principal, k.recordID)
-			if len(args) == per*3 {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
+			rows = append(rows, row{h, k.principal, k.recordID})
 		}
 	}
-	return flush()
+	if len(rows) == 0 {
+		return nil
+	}
+	slices.SortFunc(rows, func(a, b row) int { return bytes.Compare(a.h, b.h) })
+	st, err := t.tx.PrepareContext(ctx, `DELETE FROM lookups WHERE hash = $1 AND principal_id = $2 AND record_id = $3`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, r := range rows {
+		if _, err := st.ExecContext(ctx, r.h, r.principal, r.recordID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // inList returns "$k,$k+1,…" for n values from $start ("?,?,…" when anon).

@@ -102,7 +102,7 @@ func CheckRow(c *ledger.Category, row *ImportRow) *RowProblem {
 }
 
 // ImportBatch is the number of rows written in one transaction.
-const ImportBatch = 2000
+const ImportBatch = 10000
 
 // ImportResult says what an import did.
 type ImportResult struct {
