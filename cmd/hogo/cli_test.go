@@ -18,8 +18,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/postgres"
+	"hogo.example.jp/hogo/vault"
 
 	_ "modernc.org/sqlite"
 )
@@ -387,18 +389,40 @@ func TestPostgresServe(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "hogo migrate") {
 		t.Fatalf("unmigrated schema: %v", err)
 	}
-	if code, out, errs := hogoRun(t, "", "migrate", "--db", url); code != 0 || !strings.Contains(out, "1") {
+	if code, out, errs := hogoRun(t, "", "migrate", "--db", url); code != 0 || !strings.Contains(out, "2") {
 		t.Fatalf("migrate: %s %s", out, errs)
 	}
 	// Without the shared key a PostgreSQL node does not start.
 	if code, _, errs := hogoRun(t, "", "user", "add", "x", "--role", "staff", "--db", url); code != 1 || !strings.Contains(errs, "audit keygen") {
 		t.Fatalf("missing key: %d %q", code, errs)
 	}
+	// Nor without the shared vault keys.
 	m = &Main{Config: Config{DB: url, AuditKey: key, Addr: "127.0.0.1:0", Demo: true}}
+	err = m.Run(context.Background())
+	m.Close()
+	if err == nil || !strings.Contains(err.Error(), "keys init") {
+		t.Fatalf("missing vault keys: %v", err)
+	}
+	keys := filepath.Join(t.TempDir(), "vault-keys.json")
+	if code, _, errs := hogoRun(t, "", "keys", "init", "-o", keys); code != 0 {
+		t.Fatal(errs)
+	}
+	m = &Main{Config: Config{DB: url, AuditKey: key, Keys: keys, Addr: "127.0.0.1:0", Demo: true}}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
+	// Personal data on PostgreSQL, through the vault.
+	mgr := hogo.Actor{UserID: 2, Name: "manager", Role: hogo.RoleManager}
+	id, _, err := m.Server.Vault.Create(context.Background(), mgr, vault.NewRecord{Category: "job_seeker", Use: vault.Use{Purpose: "job_matching"},
+		Source: "web_form", Items: map[string]string{"name": "北村 葵", "name_kana": "キタムラ アオイ", "email": "aoi@example.jp", "phone": "090-8888-7777"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := m.Server.Vault.Find(context.Background(), mgr, vault.LookupEmail, "AOI@example.jp", vault.Use{Purpose: "job_matching"})
+	if err != nil || len(found) != 1 || found[0].ID != id || found[0].Records[0].Items["phone"] != "09088887777" {
+		t.Fatalf("find on PostgreSQL: %v %+v", err, found)
+	}
 	if code, _, errs := hogoRun(t, "", "user", "add", "desk1", "--role", "desk", "--db", url, "--audit-key", key); code != 0 {
 		t.Fatal(errs)
 	}
