@@ -126,16 +126,20 @@ func entry(a hogo.Actor, action, principal, category string, u Use) *hogo.AuditE
 
 // denied audits a refused use and returns its error.
 func (s *Service) denied(ctx context.Context, a hogo.Actor, action, principal, category string, u Use, d access.Decision) error {
+	if err := s.audit.Append(ctx, deniedEntry(a, action, principal, category, u, d)); err != nil {
+		return err
+	}
+	return d.Err
+}
+
+func deniedEntry(a hogo.Actor, action, principal, category string, u Use, d access.Decision) *hogo.AuditEntry {
 	e := entry(a, action, principal, category, u)
 	e.Outcome = hogo.OutcomeDenied
 	e.Detail = map[string]string{"reason": d.Reason}
 	if u.Exception != "" {
 		e.Detail["exception"] = u.Exception
 	}
-	if err := s.audit.Append(ctx, e); err != nil {
-		return err
-	}
-	return d.Err
+	return e
 }
 
 // exceptionUse builds the review entry of a use allowed under an exception.
@@ -456,7 +460,7 @@ func (s *Service) Get(ctx context.Context, a hogo.Actor, id string, u Use) (*Vie
 	if err != nil {
 		return nil, err
 	}
-	return s.read(ctx, l, a, p, u, "principal.read")
+	return s.read(ctx, l, a, p, u, "principal.read", nil)
 }
 
 func errNoPrincipal() error {
@@ -473,8 +477,10 @@ func checkUse(u Use) error {
 	return nil
 }
 
-// read decides, decrypts and audits a read of p.
-func (s *Service) read(ctx context.Context, l *ledger.Ledger, a hogo.Actor, p *hogo.Principal, u Use, action string) (*View, error) {
+// read decides, decrypts and audits a read of p. With pending set, the
+// audit entry of a read (or refusal) not under an exception is added to it
+// for the caller to append with others, in one commit.
+func (s *Service) read(ctx context.Context, l *ledger.Ledger, a hogo.Actor, p *hogo.Principal, u Use, action string, pending *[]*hogo.AuditEntry) (*View, error) {
 	sub := subject(p.Suspended)
 	v := &View{ID: p.ID, CreatedAt: p.CreatedAt.In(hogo.Tokyo), Suspended: p.Suspended, Records: make([]*RecordView, 0, len(p.Records))}
 	var first *access.Decision
@@ -523,6 +529,10 @@ func (s *Service) read(ctx context.Context, l *ledger.Ledger, a hogo.Actor, p *h
 			// A principal without records (never stored by hogo).
 			return nil, errNoPrincipal()
 		}
+		if pending != nil {
+			*pending = append(*pending, deniedEntry(a, action, p.ID, p.Records[0].Category, u, *first))
+			return nil, first.Err
+		}
 		return nil, s.denied(ctx, a, action, p.ID, p.Records[0].Category, u, *first)
 	}
 	e := entry(a, action, p.ID, strings.Join(cats, ","), u)
@@ -537,6 +547,10 @@ func (s *Service) read(ctx context.Context, l *ledger.Ledger, a hogo.Actor, p *h
 			return nil, err
 		}
 		v.Exception, v.ReviewID = x.Exception, x.ID
+		return v, nil
+	}
+	if pending != nil {
+		*pending = append(*pending, e)
 		return v, nil
 	}
 	if err := s.audit.Append(ctx, e); err != nil {
@@ -610,6 +624,8 @@ func (s *Service) find(ctx context.Context, a hogo.Actor, kind string, h []byte,
 	}
 	out := make([]*View, 0, len(ids))
 	var refused error
+	// The reads and the search are audited together: one commit.
+	entries := make([]*hogo.AuditEntry, 0, len(ids)+1)
 	for _, id := range ids {
 		p, err := s.store.GetPrincipal(ctx, id)
 		if hogo.ErrorCode(err) == hogo.ENOTFOUND {
@@ -618,7 +634,7 @@ func (s *Service) find(ctx context.Context, a hogo.Actor, kind string, h []byte,
 		if err != nil {
 			return nil, err
 		}
-		v, err := s.read(ctx, l, a, p, u, "principal.read")
+		v, err := s.read(ctx, l, a, p, u, "principal.read", &entries)
 		if hogo.ErrorCode(err) == hogo.EPURPOSENOTPERMITTED {
 			refused = err
 			continue
@@ -628,14 +644,14 @@ func (s *Service) find(ctx context.Context, a hogo.Actor, kind string, h []byte,
 		}
 		out = append(out, v)
 	}
-	if len(out) == 0 && refused != nil {
-		return nil, refused
-	}
 	e := a.Entry("principal.search")
 	e.Purpose = u.Purpose
 	e.Detail = map[string]string{"by": kind, "matches": strconv.Itoa(len(out))}
-	if err := s.audit.Append(ctx, e); err != nil {
+	if err := s.audit.Append(ctx, append(entries, e)...); err != nil {
 		return nil, err
+	}
+	if len(out) == 0 && refused != nil {
+		return nil, refused
 	}
 	return out, nil
 }
