@@ -264,8 +264,8 @@ func (s *Service) eraseAs(ctx context.Context, a hogo.Actor, ids []string, reaso
 }
 
 // ExportColumns are the items an export for a use carries: those the use
-// may read, in ledger order.
-func (s *Service) ExportColumns(a hogo.Actor, category string, u Use) (*ledger.Category, []string, error) {
+// may read, in ledger order. A refusal is audited.
+func (s *Service) ExportColumns(ctx context.Context, a hogo.Actor, category string, u Use) (*ledger.Category, []string, error) {
 	l, _, err := s.current()
 	if err != nil {
 		return nil, nil, err
@@ -276,6 +276,9 @@ func (s *Service) ExportColumns(a hogo.Actor, category string, u Use) (*ledger.C
 	d := access.Decide(l, access.Request{Role: a.Role, Category: category, Purpose: u.Purpose, Op: access.Read,
 		Exception: u.Exception, Justification: u.Justification}, access.Subject{})
 	if !d.Allowed {
+		if d.Err.Code == hogo.EPURPOSENOTPERMITTED {
+			return nil, nil, s.denied(ctx, a, "principal.export", "", category, u, d)
+		}
 		return nil, nil, d.Err
 	}
 	if d.Exception != "" {
@@ -296,12 +299,8 @@ func (s *Service) Export(ctx context.Context, a hogo.Actor, category string, u U
 	if err != nil {
 		return 0, err
 	}
-	c, cols, err := s.ExportColumns(a, category, u)
+	c, cols, err := s.ExportColumns(ctx, a, category, u)
 	if err != nil {
-		if hogo.ErrorCode(err) == hogo.EPURPOSENOTPERMITTED {
-			d := access.Decision{Reason: "export", Err: err.(*hogo.Error)}
-			return 0, s.denied(ctx, a, "principal.export", "", category, u, d)
-		}
 		return 0, err
 	}
 	exportID := NewID(s.Now())

@@ -254,6 +254,7 @@ var purposeBound = map[string]bool{
 	"PATCH /api/v1/principals/{id}/records/{rid}": true,
 	"GET /api/v1/exceptions":                      true,
 	"POST /api/v1/exceptions/{id}/review":         true,
+	"GET /api/v1/principals/export":               true,
 }
 
 // TestAPIRoleMatrix walks every documented route with every role: each

@@ -114,6 +114,7 @@ func (s *Server) apiRoutes() []route {
 		{"DELETE", "/api/v1/principals/{id}", s.api(s.apiErasePrincipal, anyRole)},
 		{"POST", "/api/v1/principals/{id}/records", s.api(s.apiAddRecord, anyRole)},
 		{"PATCH", "/api/v1/principals/{id}/records/{rid}", s.api(s.apiUpdateRecord, anyRole)},
+		{"GET", "/api/v1/principals/export", s.api(s.apiExportPrincipals, anyRole)},
 		{"GET", "/api/v1/exceptions", s.api(s.apiExceptions, reviewers)},
 		{"POST", "/api/v1/exceptions/{id}/review", s.api(s.apiReviewException, managerOnly)},
 	}

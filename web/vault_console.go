@@ -19,6 +19,7 @@ func (s *Server) vaultConsoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/principals/{id}", s.console(s.principalPage, "vault.principal", anyRole))
 	mux.HandleFunc("POST /console/principals/{id}/read", s.console(s.principalRead, "vault.principal", anyRole))
 	mux.HandleFunc("POST /console/principals/{id}/erase", s.console(s.principalErase, "vault.principal", anyRole))
+	mux.HandleFunc("POST /console/principals/export", s.console(s.consoleExport, "vault.title", anyRole))
 	mux.HandleFunc("GET /console/reviews", s.console(s.reviewsPage, "reviews.title", reviewers))
 	mux.HandleFunc("POST /console/reviews/{id}", s.console(s.reviewDecide, "reviews.title", managerOnly))
 	mux.HandleFunc("GET /console/import", s.console(s.importPage, "import.title", anyRole))
@@ -118,6 +119,7 @@ func (s *Server) principalsPage(w http.ResponseWriter, r *http.Request, c *who, 
 	data := p.Data.(map[string]any)
 	data["Purposes"] = s.purposeOptions(p.Lang)
 	data["Kinds"] = vault.LookupKinds
+	data["Categories"] = s.newForm(p.Lang, "", nil).Categories
 	s.render(w, r, http.StatusOK, "principals", p)
 }
 

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -480,6 +481,7 @@ var walkRoutes = []string{
 	"GET /api/v1/principals/{id}",
 	"POST /api/v1/principals/{id}/records",
 	"PATCH /api/v1/principals/{id}/records/{rid}",
+	"GET /api/v1/principals/export",
 	// These name no purpose: they are walked once per role.
 	"DELETE /api/v1/principals/{id}",
 	"GET /api/v1/exceptions",
@@ -554,6 +556,25 @@ func TestVaultRoutePurposeWalk(t *testing.T) {
 						}
 					}
 					note("GET /api/v1/principals/{id}", read, seen, http.StatusOK, true)
+
+					// GET /api/v1/principals/export: the category's records
+					// with the columns the read may see.
+					r = h.as(role, "GET", "/api/v1/principals/export?"+url.Values{"category": {cat}, "purpose": {p}, "format": {"csv"}}.Encode(), "")
+					seen = observe(t, r)
+					note("GET /api/v1/principals/export", read, seen, http.StatusOK, false)
+					if seen.status == http.StatusOK {
+						rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.body), "\ufeff"))).ReadAll()
+						var problems []string
+						switch {
+						case err != nil || len(rows) < 2:
+							problems = append(problems, fmt.Sprintf("export is not a CSV with rows: %v", err))
+						case len(rows[0]) != 2+len(read.items):
+							problems = append(problems, fmt.Sprintf("export has %d item columns, the rules allow %d (%v)", len(rows[0])-2, len(read.items), read.items))
+						case !strings.Contains(string(r.body), f.id):
+							problems = append(problems, "export lacks the category's principal")
+						}
+						w.flag("GET /api/v1/principals/export", role, cat, p, read, seen, problems)
+					}
 
 					// GET /api/v1/principals and POST /api/v1/principals/search
 					if f.query != nil {

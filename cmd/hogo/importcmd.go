@@ -264,7 +264,7 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	a := cliActor()
 	a.Role = hogo.Role(*role)
 	u := vault.Use{Purpose: *purpose}
-	c, cols, err := wv.vault.ExportColumns(a, *category, u)
+	c, cols, err := wv.vault.ExportColumns(ctx, a, *category, u)
 	if err != nil {
 		return err
 	}
