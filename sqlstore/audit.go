@@ -23,27 +23,7 @@ const blockCols = 5 // seq, n, at, bodies, hashes
 
 // insertSQL returns a multi-row INSERT of n blocks.
 func insertSQL(n int, anon bool) string {
-	if anon {
-		return `INSERT INTO audit_log (seq, n, at, bodies, hashes) VALUES ` + placeholders(n, blockCols, 1, true)
-	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO audit_log (seq, n, at, bodies, hashes) VALUES `)
-	p := 1
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for j := 0; j < blockCols; j++ {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "$%d", p)
-			p++
-		}
-		b.WriteByte(')')
-	}
-	return b.String()
+	return `INSERT INTO audit_log (seq, n, at, bodies, hashes) VALUES ` + placeholders(n, blockCols, 1, anon)
 }
 
 // block is one row of audit_log.

@@ -250,19 +250,9 @@ func (s *Server) importRun(w http.ResponseWriter, r *http.Request, c *who, p *pa
 		fail(err)
 		return
 	}
-	next := func() (*vault.ImportRow, error) {
-		row, err := rd.Next()
-		if err == io.EOF {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if !row.OK() {
-			return nil, hogo.NewError(hogo.EINVALID, "file", "ファイルの内容がプレビューの後に変わりました。", "the file changed after the preview")
-		}
-		return &vault.ImportRow{Line: row.Line, Items: row.Items}, nil
-	}
+	next := tabular.ImportRows(rd, func(*tabular.Row) error {
+		return hogo.NewError(hogo.EINVALID, "file", "ファイルの内容がプレビューの後に変わりました。", "the file changed after the preview")
+	})
 	res, err := s.Vault.Import(r.Context(), c.Actor, x.spec, next, nil)
 	if err != nil {
 		fail(err)

@@ -199,24 +199,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		}()
 	}
 	bar = tabular.NewProgress(e.io.err, size, terminal, e.p.lang)
-	next := func() (*vault.ImportRow, error) {
-		for {
-			row, err := rd.Next()
-			if err == io.EOF {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			if !row.OK() {
-				if err := rw.Write(row); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			return &vault.ImportRow{Line: row.Line, Items: row.Items}, nil
-		}
-	}
+	next := tabular.ImportRows(rd, func(row *tabular.Row) error { return rw.Write(row) })
 	res, err := wv.vault.Import(ctx, a, spec, next, func(n int) { bar.Update(rd.Offset(), n) })
 	bar.Finish()
 	if err != nil {

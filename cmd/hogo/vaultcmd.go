@@ -85,6 +85,22 @@ func cmdKeysInit(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// openKeys opens the store with its audit log, the master keys and a vault
+// over them without a ledger (the key commands handle keys, not data).
+func openKeys(ctx context.Context, sf storeFlags) (*opened, *vault.Keys, string, *vault.Service, error) {
+	o, err := openWithAudit(ctx, sf, false)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	keys, path, err := loadKeys(ctx, sf, o.db)
+	if err != nil {
+		o.Close()
+		return nil, nil, "", nil, err
+	}
+	v := vault.NewService(o.db, o.log, keys, func() (*ledger.Ledger, string) { return nil, "" })
+	return o, keys, path, v, nil
+}
+
 func cmdKeysStatus(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("keys status", "使い方: hogo keys status [--keys FILE]\n鍵暗号化鍵の一覧と、古い鍵で包まれたままのデータ鍵の数を表示します。",
 		"Usage: hogo keys status [--keys FILE]\nShows the key-encryption keys and how many data keys are still wrapped by an old one.")
@@ -92,16 +108,11 @@ func cmdKeysStatus(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	o, err := openWithAudit(ctx, sf, false)
+	o, keys, _, v, err := openKeys(ctx, sf)
 	if err != nil {
 		return err
 	}
 	defer o.Close()
-	keys, _, err := loadKeys(ctx, sf, o.db)
-	if err != nil {
-		return err
-	}
-	v := vault.NewService(o.db, o.log, keys, func() (*ledger.Ledger, string) { return nil, "" })
 	old, err := v.OnOldKEK(ctx)
 	if err != nil {
 		return err
@@ -125,15 +136,11 @@ func cmdKeysRotate(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	o, err := openWithAudit(ctx, sf, false)
+	o, keys, path, v, err := openKeys(ctx, sf)
 	if err != nil {
 		return err
 	}
 	defer o.Close()
-	keys, path, err := loadKeys(ctx, sf, o.db)
-	if err != nil {
-		return err
-	}
 	if path == "" {
 		return fail(1, "the keys come from HOGO_KEYS: rotate a key file instead (--keys FILE), then put its new content into HOGO_KEYS on every node")
 	}
@@ -150,7 +157,6 @@ func cmdKeysRotate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(e.io.out, e.p.msg("keys.rotated", path, keys.KEKID()))
-	v := vault.NewService(o.db, o.log, keys, func() (*ledger.Ledger, string) { return nil, "" })
 	// Servers re-read the key file within seconds; keys they wrap with the
 	// old primary meanwhile are caught by the passes that follow.
 	total := 0
@@ -179,19 +185,14 @@ func cmdKeysRetire(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	o, err := openWithAudit(ctx, sf, false)
+	o, keys, path, v, err := openKeys(ctx, sf)
 	if err != nil {
 		return err
 	}
 	defer o.Close()
-	keys, path, err := loadKeys(ctx, sf, o.db)
-	if err != nil {
-		return err
-	}
 	if path == "" {
 		return fail(1, "the keys come from HOGO_KEYS: retire keys in a key file (--keys FILE)")
 	}
-	v := vault.NewService(o.db, o.log, keys, func() (*ledger.Ledger, string) { return nil, "" })
 	old, err := v.OnOldKEK(ctx)
 	if err != nil {
 		return err
