@@ -143,6 +143,9 @@ const (
 	// whether the vault's master key file is the one the data was sealed
 	// and indexed with.
 	SettingVaultKeyCheck = "vault.key_check"
+	// SettingVaultNodePrefix starts the key of each running server's
+	// report of the key-encryption key it wraps with: "KEKID UNIXTIME".
+	SettingVaultNodePrefix = "vault.node."
 )
 
 // SettingService keeps small named values: the active ledger, the
@@ -150,4 +153,6 @@ const (
 type SettingService interface {
 	GetSetting(ctx context.Context, key string) (string, error)
 	PutSetting(ctx context.Context, key, value string) error
+	// ListSettings returns the settings whose keys start with prefix.
+	ListSettings(ctx context.Context, prefix string) (map[string]string, error)
 }

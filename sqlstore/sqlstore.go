@@ -284,3 +284,22 @@ func (db *DB) PutSetting(ctx context.Context, key, value string) error {
 		key, value, db.Now().UnixNano())
 	return err
 }
+
+// ListSettings returns the settings whose keys start with prefix.
+func (db *DB) ListSettings(ctx context.Context, prefix string) (map[string]string, error) {
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
+	rows, err := db.Read.QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE $1 ESCAPE '\'`, esc+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}

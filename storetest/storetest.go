@@ -276,6 +276,22 @@ func testSettings(t *testing.T, h Harness) {
 			t.Fatalf("GetSetting = %q, %v", got, err)
 		}
 	}
+	// A prefix lists its keys only; LIKE's wildcards in it are literal.
+	for k, v := range map[string]string{"node.a": "1", "node.b": "2", "nodeXa": "3", "node_a": "4", "node%": "5"} {
+		if err := db.PutSetting(ctx, k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.ListSettings(ctx, "node.")
+	if err != nil || len(got) != 2 || got["node.a"] != "1" || got["node.b"] != "2" {
+		t.Fatalf("ListSettings(node.) = %v, %v", got, err)
+	}
+	if got, err := db.ListSettings(ctx, "node_"); err != nil || len(got) != 1 || got["node_a"] != "4" {
+		t.Fatalf("ListSettings(node_) = %v, %v", got, err)
+	}
+	if got, err := db.ListSettings(ctx, "node%"); err != nil || len(got) != 1 {
+		t.Fatalf("ListSettings(node%%) = %v, %v", got, err)
+	}
 }
 
 func newLog(t *testing.T, db hogo.AuditService, key *audit.Key) *audit.Log {

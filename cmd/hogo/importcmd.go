@@ -74,7 +74,7 @@ func boundItems(rd *tabular.Reader) []string {
 	return items
 }
 
-func cmdImport(ctx context.Context, e *env, args []string) error {
+func cmdImport(ctx context.Context, e *env, args []string) (err error) {
 	fs := e.newFlags("import", "使い方: hogo import --category C --source S --purpose P [--map 見出し=項目,…] [--dry-run] [--skip-invalid] FILE\nCSV（UTF-8、BOM付きUTF-8、Shift_JIS/CP932 を自動判定）または Excel（.xlsx）から本人を一括登録します。既定では一行でも不備があれば何も登録せず、不備のある行と列をすべて報告します。",
 		"Usage: hogo import --category C --source S --purpose P [--map HEADER=ITEM,…] [--dry-run] [--skip-invalid] FILE\nImports principals from CSV (UTF-8, UTF-8 with BOM or Shift_JIS/CP932, detected) or Excel (.xlsx). By default nothing is imported if any row is bad, and every bad row and field is reported.")
 	sf := addStoreFlags(fs)
@@ -154,10 +154,14 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		bar.Update(rd.Offset(), good+bad)
 	}
 	bar.Finish()
-	enc := rd.Encoding()
+	kind := rd.Format()
+	if enc := rd.Encoding(); enc != "" {
+		kind += e.p.msg("import.sep") + enc
+	}
+	stamp := fileStamp(file)
 	rd.Close()
 	f.Close()
-	fmt.Fprintln(e.io.out, e.p.msg("import.checked", file, rd.Format(), enc, good, bad))
+	fmt.Fprintln(e.io.out, e.p.msg("import.checked", file, kind, good, bad))
 	if shown > maxShown && !*skip {
 		fmt.Fprintln(e.io.err, e.p.msg("import.more", shown-maxShown))
 	}
@@ -175,6 +179,11 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	}
 
 	// Pass 2: import the good rows (all of them, unless --skip-invalid).
+	// A file changed since the check is refused, and so is a bad row the
+	// check did not see: the import is rolled back.
+	if fileStamp(file) != stamp {
+		return fail(1, "%s", e.p.msg("import.changed", file))
+	}
 	rd, f, err = openTable(file, opt, wv, *category)
 	if err != nil {
 		return err
@@ -193,20 +202,34 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		}
 		defer rf.Close()
 		rw = tabular.NewRejectWriter(rf, rd.Header())
+		rw.Lang = e.p.lang
 		defer func() {
-			rw.Close()
-			fmt.Fprintln(e.io.out, e.p.msg("import.rejects", rw.Rows(), name))
+			// The rejects file is complete only once flushed and closed.
+			if cerr := rw.Close(); cerr == nil {
+				if cerr = rf.Close(); cerr == nil {
+					fmt.Fprintln(e.io.out, e.p.msg("import.rejects", rw.Rows(), name))
+					return
+				}
+			}
+			if err == nil {
+				err = fmt.Errorf("rejects file %s could not be written", name)
+			}
 		}()
 	}
 	bar = tabular.NewProgress(e.io.err, size, terminal, e.p.lang)
-	next := tabular.ImportRows(rd, func(row *tabular.Row) error { return rw.Write(row) })
-	res, err := wv.vault.Import(ctx, a, spec, next, func(n int) { bar.Update(rd.Offset(), n) })
+	next := tabular.ImportRows(rd, func(row *tabular.Row) error {
+		if rw == nil {
+			return fail(1, "%s", e.p.msg("import.changed", file))
+		}
+		return rw.Write(row)
+	})
+	res, ierr := wv.vault.Import(ctx, a, spec, next, func(n int) { bar.Update(rd.Offset(), n) })
 	bar.Finish()
-	if err != nil {
+	if ierr != nil {
 		if res.RolledBack {
 			fmt.Fprintln(e.io.err, e.p.msg("import.rolledback"))
 		}
-		return err
+		return ierr
 	}
 	fmt.Fprintln(e.io.out, e.p.msg("import.done", res.Imported, *category))
 	return nil

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"hogo.example.jp/hogo"
@@ -46,11 +47,13 @@ type Main struct {
 	log      *audit.Log
 	keys     *vault.Keys
 	keysPath string
-	Server   *web.Server
-	http     *http.Server
-	ln       net.Listener
-	cancel   context.CancelFunc
-	bg       chan struct{}
+	// nodeKey is this server's setting reporting the KEK it wraps with.
+	nodeKey string
+	Server  *web.Server
+	http    *http.Server
+	ln      net.Listener
+	cancel  context.CancelFunc
+	bg      chan struct{}
 	// URL is where the server listens, once Run has returned.
 	URL string
 	// DemoPassword is the administrator password made at the first demo
@@ -163,6 +166,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.ln = ln
+	host, _ := os.Hostname()
+	m.nodeKey = hogo.SettingVaultNodePrefix + host + " " + ln.Addr().String()
+	if err := m.reportKEK(ctx); err != nil {
+		return err
+	}
 	if err := m.loadLedger(ctx); err != nil {
 		return err
 	}
@@ -198,6 +206,8 @@ func (m *Main) Run(ctx context.Context) error {
 		defer t.Stop()
 		kt := time.NewTicker(KeyFileCheck)
 		defer kt.Stop()
+		ht := time.NewTicker(NodeHeartbeat)
+		defer ht.Stop()
 		keysSeen := fileStamp(m.keysPath)
 		for {
 			select {
@@ -208,6 +218,11 @@ func (m *Main) Run(ctx context.Context) error {
 				if st := fileStamp(m.keysPath); st != keysSeen {
 					keysSeen = st
 					m.reloadKeys()
+					m.reportKEK(bgCtx)
+				}
+			case <-ht.C:
+				if err := m.reportKEK(bgCtx); err != nil && bgCtx.Err() == nil {
+					m.Logger.Error("key report failed", "err", errorKindOf(err))
 				}
 			case <-t.C:
 				if _, err := db.DeleteExpiredSessions(bgCtx, time.Now()); err != nil && bgCtx.Err() == nil {
@@ -242,6 +257,43 @@ func (m *Main) Run(ctx context.Context) error {
 // KeyFileCheck is how often the server looks for a changed key file
 // ("hogo keys rotate" on this or another node).
 var KeyFileCheck = 2 * time.Second
+
+// NodeHeartbeat is how often a server reports, in the store, the
+// key-encryption key it wraps new data keys with; "hogo keys rotate" waits
+// for every live server to report the new one, and "hogo keys retire"
+// refuses while one reports an old one.
+var NodeHeartbeat = 5 * time.Second
+
+// nodeLive is how old a report may be for its server to count as running.
+func nodeLive() time.Duration { return 3*NodeHeartbeat + 5*time.Second }
+
+// reportKEK records the KEK this server wraps with, and when.
+func (m *Main) reportKEK(ctx context.Context) error {
+	return m.db.PutSetting(ctx, m.nodeKey, fmt.Sprintf("%d %d", m.keys.KEKID(), time.Now().Unix()))
+}
+
+// liveNodes returns the running servers' reports: node → KEK ID.
+func liveNodes(ctx context.Context, store hogo.SettingService) (map[string]uint32, error) {
+	all, err := store.ListSettings(ctx, hogo.SettingVaultNodePrefix)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]uint32{}
+	now := time.Now()
+	for k, v := range all {
+		var kek uint32
+		var at int64
+		if _, err := fmt.Sscanf(v, "%d %d", &kek, &at); err != nil {
+			continue // "closed", or not a report
+		}
+		if now.Sub(time.Unix(at, 0)) <= nodeLive() {
+			out[strings.TrimPrefix(k, hogo.SettingVaultNodePrefix)] = kek
+		}
+	}
+	return out, nil
+}
+
+func errorKindOf(err error) string { return fmt.Sprintf("%T", err) }
 
 // fileStamp identifies a version of a file by size and modification time.
 func fileStamp(path string) string {
@@ -386,6 +438,10 @@ func (m *Main) Close() error {
 		m.log.Close()
 	}
 	if m.db != nil {
+		if m.nodeKey != "" {
+			// No longer running: no longer holds up a retirement.
+			m.db.PutSetting(context.Background(), m.nodeKey, "closed")
+		}
 		return m.db.Close()
 	}
 	return nil

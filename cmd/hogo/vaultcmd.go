@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
+	"strings"
+	"time"
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/ledger"
@@ -59,6 +62,10 @@ func openVault(ctx context.Context, sf storeFlags, ledgerFile string) (*withVaul
 	v := vault.NewService(o.db, o.log, keys, func() (*ledger.Ledger, string) { return l, digest })
 	return &withVault{opened: o, vault: v, keys: keys, keysPath: path, ledger: l}, nil
 }
+
+// RotateAdoptWait bounds how long "hogo keys rotate" waits for running
+// servers to take the new key file before it re-wraps.
+var RotateAdoptWait = 3*KeyFileCheck + 2*NodeHeartbeat
 
 func cmdKeysInit(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("keys init", "使い方: hogo keys init -o FILE\n個人情報の保管庫のマスター鍵（鍵暗号化鍵とブラインドインデックス鍵）を作ります。PostgreSQL で複数ノードを動かすときは全ノードで同じ鍵ファイルを使います。",
@@ -157,8 +164,31 @@ func cmdKeysRotate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(e.io.out, e.p.msg("keys.rotated", path, keys.KEKID()))
-	// Servers re-read the key file within seconds; keys they wrap with the
-	// old primary meanwhile are caught by the passes that follow.
+	// Running servers re-read the key file within seconds and report the
+	// key they wrap with; re-wrapping starts once they all use the new
+	// one, so that none wraps a key with the old one after the last pass.
+	deadline := time.Now().Add(RotateAdoptWait)
+	var behind []string
+	for {
+		nodes, err := liveNodes(ctx, o.db)
+		if err != nil {
+			return err
+		}
+		behind = behind[:0]
+		for n, kek := range nodes {
+			if kek != keys.KEKID() {
+				behind = append(behind, n)
+			}
+		}
+		if len(behind) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(behind) > 0 {
+		sort.Strings(behind)
+		fmt.Fprintln(e.io.err, e.p.msg("keys.behind", strings.Join(behind, ", ")))
+	}
 	total := 0
 	for pass := 0; pass < 5; pass++ {
 		n, err := v.Rewrap(ctx, a, nil)
@@ -192,6 +222,22 @@ func cmdKeysRetire(ctx context.Context, e *env, args []string) error {
 	defer o.Close()
 	if path == "" {
 		return fail(1, "the keys come from HOGO_KEYS: retire keys in a key file (--keys FILE)")
+	}
+	// A server still wrapping with an old key would make keys that the
+	// retirement leaves unreadable.
+	nodes, err := liveNodes(ctx, o.db)
+	if err != nil {
+		return err
+	}
+	var behind []string
+	for n, kek := range nodes {
+		if kek != keys.KEKID() {
+			behind = append(behind, n)
+		}
+	}
+	if len(behind) > 0 {
+		sort.Strings(behind)
+		return fail(1, "%s", e.p.msg("keys.retire.behind", strings.Join(behind, ", ")))
 	}
 	old, err := v.OnOldKEK(ctx)
 	if err != nil {
