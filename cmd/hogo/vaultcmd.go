@@ -67,6 +67,22 @@ func openVault(ctx context.Context, sf storeFlags, ledgerFile string) (*withVaul
 // servers to take the new key file before it re-wraps.
 var RotateAdoptWait = 3*KeyFileCheck + 2*NodeHeartbeat
 
+// nodesBehind names the running servers that wrap with a KEK other than kek.
+func nodesBehind(ctx context.Context, store hogo.SettingService, kek uint32) ([]string, error) {
+	nodes, err := liveNodes(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	var behind []string
+	for n, k := range nodes {
+		if k != kek {
+			behind = append(behind, n)
+		}
+	}
+	sort.Strings(behind)
+	return behind, nil
+}
+
 func cmdKeysInit(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("keys init", "使い方: hogo keys init -o FILE\n個人情報の保管庫のマスター鍵（鍵暗号化鍵とブラインドインデックス鍵）を作ります。PostgreSQL で複数ノードを動かすときは全ノードで同じ鍵ファイルを使います。",
 		"Usage: hogo keys init -o FILE\nMakes the vault's master keys (the key-encryption key and the blind-index key). Several nodes on one PostgreSQL share one key file.")
@@ -170,15 +186,8 @@ func cmdKeysRotate(ctx context.Context, e *env, args []string) error {
 	deadline := time.Now().Add(RotateAdoptWait)
 	var behind []string
 	for {
-		nodes, err := liveNodes(ctx, o.db)
-		if err != nil {
+		if behind, err = nodesBehind(ctx, o.db, keys.KEKID()); err != nil {
 			return err
-		}
-		behind = behind[:0]
-		for n, kek := range nodes {
-			if kek != keys.KEKID() {
-				behind = append(behind, n)
-			}
 		}
 		if len(behind) == 0 || time.Now().After(deadline) {
 			break
@@ -186,7 +195,6 @@ func cmdKeysRotate(ctx context.Context, e *env, args []string) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	if len(behind) > 0 {
-		sort.Strings(behind)
 		fmt.Fprintln(e.io.err, e.p.msg("keys.behind", strings.Join(behind, ", ")))
 	}
 	total := 0
@@ -225,18 +233,11 @@ func cmdKeysRetire(ctx context.Context, e *env, args []string) error {
 	}
 	// A server still wrapping with an old key would make keys that the
 	// retirement leaves unreadable.
-	nodes, err := liveNodes(ctx, o.db)
+	behind, err := nodesBehind(ctx, o.db, keys.KEKID())
 	if err != nil {
 		return err
 	}
-	var behind []string
-	for n, kek := range nodes {
-		if kek != keys.KEKID() {
-			behind = append(behind, n)
-		}
-	}
 	if len(behind) > 0 {
-		sort.Strings(behind)
 		return fail(1, "%s", e.p.msg("keys.retire.behind", strings.Join(behind, ", ")))
 	}
 	old, err := v.OnOldKEK(ctx)
