@@ -450,7 +450,7 @@ func (s *Service) Get(ctx context.Context, a hogo.Actor, id string, u Use) (*Vie
 	if err != nil {
 		return nil, err
 	}
-	if err := checkUse(u); err != nil {
+	if err := checkUseIn(l, u); err != nil {
 		return nil, err
 	}
 	if !ValidID(id) {
@@ -473,6 +473,31 @@ func checkUse(u Use) error {
 		return hogo.NewError(hogo.EINVALID, "purpose",
 			"利用目的（purpose）を指定してください。個人情報は特定した利用目的のためにだけ利用できます（個人情報保護法第17条第1項、第18条第1項）。",
 			"a purpose is required: personal information may be used only for a specified purpose (APPI Art. 17(1), 18(1))")
+	}
+	return nil
+}
+
+// checkUseIn checks a use against the ledger before any data is touched:
+// a purpose the ledger declares, a known exception with its justification.
+// Its messages do not repeat what was given.
+func checkUseIn(l *ledger.Ledger, u Use) error {
+	if err := checkUse(u); err != nil {
+		return err
+	}
+	withReason := func(e *hogo.Error, reason string) error { e.Reason = reason; return e }
+	if u.Purpose != "" && l.Purpose(u.Purpose) == nil {
+		return withReason(hogo.NewError(hogo.EINVALID, "purpose", "指定された利用目的は台帳にありません。台帳に書かれた利用目的の id を指定してください。",
+			"the purpose given is not in the ledger; name a purpose id from the ledger"), access.ReasonUnknownPurpose)
+	}
+	if u.Exception != "" {
+		if !slices.Contains(ledger.Exceptions, u.Exception) {
+			return withReason(hogo.NewError(hogo.EINVALID, "exception", "指定された例外はありません。%s のいずれかを指定してください。",
+				"the exception given is not known; use one of %s", strings.Join(ledger.Exceptions, ", ")), access.ReasonExceptionUnknown)
+		}
+		if strings.TrimSpace(u.Justification) == "" {
+			return withReason(hogo.NewError(hogo.EINVALID, "justification", "例外による利用には理由が必要です（個人情報保護法第18条第3項）。",
+				"a use under an exception needs a justification (APPI Art. 18(3))"), access.ReasonJustificationMissing)
+		}
 	}
 	return nil
 }
@@ -612,7 +637,7 @@ func (s *Service) find(ctx context.Context, a hogo.Actor, kind string, h []byte,
 	if err != nil {
 		return nil, err
 	}
-	if err := checkUse(u); err != nil {
+	if err := checkUseIn(l, u); err != nil {
 		return nil, err
 	}
 	if empty {

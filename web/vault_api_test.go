@@ -590,7 +590,7 @@ func TestVaultAPIBadInput(t *testing.T) {
 		{name: "GET without purpose", method: "GET", path: "/api/v1/principals/" + id, status: 400, field: []string{"purpose"}},
 		{name: "GET with empty purpose", method: "GET", path: "/api/v1/principals/" + id + "?purpose=", status: 400, field: []string{"purpose"}},
 		{name: "GET for an unknown purpose", method: "GET", path: "/api/v1/principals/" + id + "?purpose=fortune_telling",
-			status: 400, field: []string{"purpose"}, message: []string{"fortune_telling"}},
+			status: 400, field: []string{"purpose"}, message: []string{"not in the ledger"}},
 		{name: "GET with justification in the URL", method: "GET",
 			path:   "/api/v1/principals/" + id + "?exception=law&" + url.Values{"justification": {"佐藤 花子さんの件"}}.Encode(),
 			status: 400, field: []string{"justification"}, message: []string{"Hogo-Justification"}},
