@@ -146,6 +146,10 @@ const (
 	// SettingVaultNodePrefix starts the key of each running server's
 	// report of the key-encryption key it wraps with: "KEKID UNIXTIME".
 	SettingVaultNodePrefix = "vault.node."
+	// SettingVaultNotesKey is the data key that seals notes about uses and
+	// erasures (justifications, review notes, reasons), wrapped by the KEK
+	// like a principal's, base64.
+	SettingVaultNotesKey = "vault.notes_key"
 )
 
 // SettingService keeps small named values: the active ledger, the
@@ -155,4 +159,7 @@ type SettingService interface {
 	PutSetting(ctx context.Context, key, value string) error
 	// ListSettings returns the settings whose keys start with prefix.
 	ListSettings(ctx context.Context, prefix string) (map[string]string, error)
+	// PutSettingIfAbsent stores value unless the key is set, and returns
+	// the stored value: the first writer wins, even across nodes.
+	PutSettingIfAbsent(ctx context.Context, key, value string) (string, error)
 }

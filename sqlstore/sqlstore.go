@@ -303,3 +303,15 @@ func (db *DB) ListSettings(ctx context.Context, prefix string) (map[string]strin
 	}
 	return out, rows.Err()
 }
+
+// PutSettingIfAbsent stores value unless key is set, and returns the value
+// stored.
+func (db *DB) PutSettingIfAbsent(ctx context.Context, key, value string) (string, error) {
+	if _, err := db.Write.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (key) DO NOTHING`, key, value, db.Now().UnixNano()); err != nil {
+		return "", err
+	}
+	var v string
+	err := db.Write.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	return v, err
+}

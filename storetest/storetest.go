@@ -276,6 +276,13 @@ func testSettings(t *testing.T, h Harness) {
 			t.Fatalf("GetSetting = %q, %v", got, err)
 		}
 	}
+	// The first writer wins.
+	if got, err := db.PutSettingIfAbsent(ctx, "once", "a"); err != nil || got != "a" {
+		t.Fatalf("PutSettingIfAbsent first = %q, %v", got, err)
+	}
+	if got, err := db.PutSettingIfAbsent(ctx, "once", "b"); err != nil || got != "a" {
+		t.Fatalf("PutSettingIfAbsent second = %q, %v", got, err)
+	}
 	// A prefix lists its keys only; LIKE's wildcards in it are literal.
 	for k, v := range map[string]string{"node.a": "1", "node.b": "2", "nodeXa": "3", "node_a": "4", "node%": "5"} {
 		if err := db.PutSetting(ctx, k, v); err != nil {

@@ -639,24 +639,6 @@ func (k *Keys) BirthNameIndex(birth, name string) []byte {
 	return out
 }
 
-const noteADPrefix = "hogo vault note v1\x00"
-
-// SealNote encrypts a short text that belongs to no single principal's key
-// (a justification for a use under a legal exception, a reviewer's note)
-// directly with the KEK, bound to where it is stored (ad).
-func (k *Keys) SealNote(text, ad string) ([]byte, error) {
-	return k.kek.Load().aead.Encrypt([]byte(text), []byte(noteADPrefix+ad))
-}
-
-// OpenNote decrypts a note sealed by SealNote with the same ad.
-func (k *Keys) OpenNote(sealed []byte, ad string) (string, error) {
-	pt, err := k.kek.Load().aead.Decrypt(sealed, []byte(noteADPrefix+ad))
-	if err != nil {
-		return "", ErrSealed
-	}
-	return string(pt), nil
-}
-
 // KEKIDs returns the IDs of the KEK's keys, the primary first.
 func (k *Keys) KEKIDs() []uint32 {
 	st := k.kek.Load()

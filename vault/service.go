@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tink-crypto/tink-go/v2/tink"
@@ -30,22 +32,98 @@ type Auditor interface {
 // ledger, and is audited in the same transaction as the write (or, for a
 // read, before the data is returned).
 type Service struct {
-	store  hogo.VaultService
+	store  Store
 	audit  Auditor
 	keys   *Keys
 	ledger func() (*ledger.Ledger, string)
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+
+	notesMu sync.Mutex
+	notes   tink.AEAD
+}
+
+// Store is what the vault needs of a store: its own tables, and settings
+// for the notes key.
+type Store interface {
+	hogo.VaultService
+	hogo.SettingService
+}
+
+// notesOwner is the ID the notes key is bound to, as a principal's key is
+// bound to theirs; it can never be a principal's ID.
+const notesOwner = "hogo-notes"
+
+// notesKey returns the data key that seals notes, making it on first use.
+// It is wrapped by the KEK like a principal's, so rotating and retiring the
+// KEK keeps notes readable.
+func (s *Service) notesKey(ctx context.Context) (tink.AEAD, error) {
+	s.notesMu.Lock()
+	defer s.notesMu.Unlock()
+	if s.notes != nil {
+		return s.notes, nil
+	}
+	stored, err := s.store.GetSetting(ctx, hogo.SettingVaultNotesKey)
+	if hogo.ErrorCode(err) == hogo.ENOTFOUND {
+		wrapped, _, err := s.keys.NewDataKey(notesOwner)
+		if err != nil {
+			return nil, err
+		}
+		stored, err = s.store.PutSettingIfAbsent(ctx, hogo.SettingVaultNotesKey, base64.StdEncoding.EncodeToString(wrapped))
+		if err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	wrapped, err := base64.StdEncoding.DecodeString(stored)
+	if err != nil {
+		return nil, ErrDataKey
+	}
+	dk, err := s.keys.OpenDataKey(notesOwner, wrapped)
+	if err != nil {
+		return nil, err
+	}
+	s.notes = dk
+	return dk, nil
+}
+
+const noteAD = "hogo vault note v1\x00"
+
+// sealNote encrypts a note (it may describe a person) bound to where it is
+// kept.
+func (s *Service) sealNote(ctx context.Context, text, ad string) ([]byte, error) {
+	dk, err := s.notesKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return dk.Encrypt([]byte(text), []byte(noteAD+ad))
+}
+
+// openNote decrypts a note sealed by sealNote with the same ad.
+func (s *Service) openNote(ctx context.Context, sealed []byte, ad string) (string, error) {
+	dk, err := s.notesKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	pt, err := dk.Decrypt(sealed, []byte(noteAD+ad))
+	if err != nil {
+		return "", ErrSealed
+	}
+	return string(pt), nil
 }
 
 // NewService returns the vault over store. ledgerFn returns the current
 // ledger and its digest (the notice version recorded with new records).
-func NewService(store hogo.VaultService, auditor Auditor, keys *Keys, ledgerFn func() (*ledger.Ledger, string)) *Service {
+func NewService(store Store, auditor Auditor, keys *Keys, ledgerFn func() (*ledger.Ledger, string)) *Service {
 	return &Service{store: store, audit: auditor, keys: keys, ledger: ledgerFn, Now: time.Now}
 }
 
 // Keys returns the master keys.
 func (s *Service) Keys() *Keys { return s.keys }
+
+// LedgerFunc returns the function the vault gets the ledger from.
+func (s *Service) LedgerFunc() func() (*ledger.Ledger, string) { return s.ledger }
 
 // Use is what every access names: a purpose, or a legal exception with a
 // written justification (APPI Art. 18(3)).
@@ -143,7 +221,7 @@ func deniedEntry(a hogo.Actor, action, principal, category string, u Use, d acce
 }
 
 // exceptionUse builds the review entry of a use allowed under an exception.
-func (s *Service) exceptionUse(a hogo.Actor, principal, category string, op access.Op, u Use, d access.Decision) (*hogo.ExceptionUse, error) {
+func (s *Service) exceptionUse(ctx context.Context, a hogo.Actor, principal, category string, op access.Op, u Use, d access.Decision) (*hogo.ExceptionUse, error) {
 	if d.Exception == "" {
 		return nil, nil
 	}
@@ -152,7 +230,7 @@ func (s *Service) exceptionUse(a hogo.Actor, principal, category string, op acce
 	var err error
 	// The row's ID is not known before the insert: bind the note to what
 	// identifies the use instead.
-	x.Justification, err = s.keys.SealNote(u.Justification, justificationAD(x))
+	x.Justification, err = s.sealNote(ctx, u.Justification, justificationAD(x))
 	return x, err
 }
 
@@ -417,7 +495,7 @@ func (s *Service) Create(ctx context.Context, a hogo.Actor, in NewRecord) (strin
 		return "", "", err
 	}
 	r := p.Records[0]
-	x, err := s.exceptionUse(a, p.ID, c.ID, access.Write, in.Use, d)
+	x, err := s.exceptionUse(ctx, a, p.ID, c.ID, access.Write, in.Use, d)
 	if err != nil {
 		return "", "", err
 	}
@@ -563,7 +641,7 @@ func (s *Service) read(ctx context.Context, l *ledger.Ledger, a hogo.Actor, p *h
 	e := entry(a, action, p.ID, strings.Join(cats, ","), u)
 	e.Detail = map[string]string{"records": strconv.Itoa(len(v.Records))}
 	if allowed.Exception != "" {
-		x, err := s.exceptionUse(a, p.ID, strings.Join(cats, ","), access.Read, u, allowed)
+		x, err := s.exceptionUse(ctx, a, p.ID, strings.Join(cats, ","), access.Read, u, allowed)
 		if err != nil {
 			return nil, err
 		}
@@ -722,7 +800,7 @@ func (s *Service) AddRecord(ctx context.Context, a hogo.Actor, principal string,
 	if err != nil {
 		return "", err
 	}
-	x, err := s.exceptionUse(a, p.ID, c.ID, access.Write, in.Use, d)
+	x, err := s.exceptionUse(ctx, a, p.ID, c.ID, access.Write, in.Use, d)
 	if err != nil {
 		return "", err
 	}
@@ -839,7 +917,7 @@ func (s *Service) UpdateRecord(ctx context.Context, a hogo.Actor, principal, rec
 		return 0, err
 	}
 	nr.Lookups = s.lookups(c, items)
-	x, err := s.exceptionUse(a, p.ID, c.ID, access.Write, ch.Use, d)
+	x, err := s.exceptionUse(ctx, a, p.ID, c.ID, access.Write, ch.Use, d)
 	if err != nil {
 		return 0, err
 	}
@@ -941,8 +1019,8 @@ func erasureAD(at time.Time, actor string) string {
 }
 
 // ErasureReason opens the reason kept with an erasure's tombstone.
-func (s *Service) ErasureReason(e *hogo.Erasure) (string, error) {
-	return s.keys.OpenNote(e.Reason, erasureAD(e.At, e.Actor))
+func (s *Service) ErasureReason(ctx context.Context, e *hogo.Erasure) (string, error) {
+	return s.openNote(ctx, e.Reason, erasureAD(e.At, e.Actor))
 }
 
 // erase destroys principals in one transaction with their audit entries.
@@ -953,7 +1031,7 @@ func (s *Service) erase(ctx context.Context, a hogo.Actor, ids []string, reason 
 		entries[i] = a.Entry("principal.erase")
 		entries[i].Principal, entries[i].Time = id, now
 	}
-	sealed, err := s.keys.SealNote(reason, erasureAD(now, a.Name))
+	sealed, err := s.sealNote(ctx, reason, erasureAD(now, a.Name))
 	if err != nil {
 		return err
 	}
@@ -1019,22 +1097,27 @@ func (s *Service) Reviews(ctx context.Context, status string, limit int) ([]*Rev
 	}
 	out := make([]*Review, len(us))
 	for i, u := range us {
-		out[i] = s.openReview(u)
+		if out[i], err = s.openReview(ctx, u); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
-func (s *Service) openReview(u *hogo.ExceptionUse) *Review {
+// openReview opens a use's justification and note; one that does not
+// open is an error, never an empty text a reviewer could mistake for none.
+func (s *Service) openReview(ctx context.Context, u *hogo.ExceptionUse) (*Review, error) {
 	r := &Review{ExceptionUse: u}
-	if t, err := s.keys.OpenNote(u.Justification, justificationAD(u)); err == nil {
-		r.JustificationText = t
+	var err error
+	if r.JustificationText, err = s.openNote(ctx, u.Justification, justificationAD(u)); err != nil {
+		return nil, fmt.Errorf("use under review %d: the justification does not open: %w", u.ID, err)
 	}
 	if len(u.Note) > 0 {
-		if t, err := s.keys.OpenNote(u.Note, "note\x00"+strconv.FormatInt(u.ID, 10)); err == nil {
-			r.NoteText = t
+		if r.NoteText, err = s.openNote(ctx, u.Note, "note\x00"+strconv.FormatInt(u.ID, 10)); err != nil {
+			return nil, fmt.Errorf("use under review %d: the note does not open: %w", u.ID, err)
 		}
 	}
-	return r
+	return r, nil
 }
 
 // DecideReview records the protection manager's decision on a use under an
@@ -1054,7 +1137,7 @@ func (s *Service) DecideReview(ctx context.Context, a hogo.Actor, id int64, appr
 	}
 	var sealed []byte
 	if note != "" {
-		if sealed, err = s.keys.SealNote(note, "note\x00"+strconv.FormatInt(id, 10)); err != nil {
+		if sealed, err = s.sealNote(ctx, note, "note\x00"+strconv.FormatInt(id, 10)); err != nil {
 			return err
 		}
 	}
@@ -1074,6 +1157,11 @@ func (s *Service) DecideReview(ctx context.Context, a hogo.Actor, id int64, appr
 func (s *Service) Rewrap(ctx context.Context, a hogo.Actor, progress func(int)) (int, error) {
 	const page = 1000
 	after, n := "", 0
+	if moved, err := s.rewrapNotesKey(ctx, a); err != nil {
+		return n, err
+	} else if moved {
+		n++
+	}
 	for {
 		keys, err := s.store.PrincipalKeys(ctx, after, page)
 		if err != nil {
@@ -1132,10 +1220,43 @@ func (s *Service) Rewrap(ctx context.Context, a hogo.Actor, progress func(int)) 
 	}
 }
 
-// OnOldKEK counts the principals whose data key is not wrapped by the
-// primary KEK: it must be 0 before the old KEK keys are retired.
+// rewrapNotesKey moves the notes key under the primary KEK.
+func (s *Service) rewrapNotesKey(ctx context.Context, a hogo.Actor) (bool, error) {
+	stored, err := s.store.GetSetting(ctx, hogo.SettingVaultNotesKey)
+	if hogo.ErrorCode(err) == hogo.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	wrapped, err := base64.StdEncoding.DecodeString(stored)
+	if err != nil || !s.keys.NeedsRewrap(wrapped) {
+		return false, nil
+	}
+	w, err := s.keys.Rewrap(notesOwner, wrapped)
+	if err != nil {
+		return false, fmt.Errorf("the notes key: %w", err)
+	}
+	if err := s.store.PutSetting(ctx, hogo.SettingVaultNotesKey, base64.StdEncoding.EncodeToString(w)); err != nil {
+		return false, err
+	}
+	e := a.Entry("keys.rewrap")
+	e.Target = "notes"
+	e.Detail = map[string]string{"kek": strconv.FormatUint(uint64(s.keys.KEKID()), 10)}
+	return true, s.audit.Append(ctx, e)
+}
+
+// OnOldKEK counts the data keys (principals' and the notes key) not wrapped
+// by the primary KEK: it must be 0 before the old KEK keys are retired.
 func (s *Service) OnOldKEK(ctx context.Context) (int, error) {
 	after, n := "", 0
+	if stored, err := s.store.GetSetting(ctx, hogo.SettingVaultNotesKey); err == nil {
+		if w, err := base64.StdEncoding.DecodeString(stored); err != nil || s.keys.NeedsRewrap(w) {
+			n++
+		}
+	} else if hogo.ErrorCode(err) != hogo.ENOTFOUND {
+		return 0, err
+	}
 	for {
 		keys, err := s.store.PrincipalKeys(ctx, after, 5000)
 		if err != nil || len(keys) == 0 {

@@ -363,15 +363,13 @@ func loadKeys(ctx context.Context, sf storeFlags, store hogo.SettingService) (*v
 		return nil, "", errors.New("with PostgreSQL every node needs the same vault master keys: make a key file with \"hogo keys init -o FILE\" and pass --keys FILE (or HOGO_KEYS_FILE) to every hogo command")
 	}
 	check := hex.EncodeToString(keys.BlindIndex(ledger.TypeText, "hogo vault key check"))
-	have, err := store.GetSetting(ctx, hogo.SettingVaultKeyCheck)
-	switch {
-	case hogo.ErrorCode(err) == hogo.ENOTFOUND:
-		if err := store.PutSetting(ctx, hogo.SettingVaultKeyCheck, check); err != nil {
-			return nil, "", err
-		}
-	case err != nil:
+	// The first key file a database meets is its own; nodes starting
+	// together with different files cannot both win.
+	have, err := store.PutSettingIfAbsent(ctx, hogo.SettingVaultKeyCheck, check)
+	if err != nil {
 		return nil, "", err
-	case have != check:
+	}
+	if have != check {
 		return nil, "", errors.New("the vault master key file is not the one this database's personal data is sealed with; use the original key file (or its backup)")
 	}
 	return keys, path, nil
