@@ -1234,21 +1234,36 @@ func TestKeysRetireBeforeServerReload(t *testing.T) {
 	t.Cleanup(func() { m.Close() })
 	mgr := hogo.Actor{UserID: 2, Name: "manager", Role: hogo.RoleManager}
 	use := vault.Use{Purpose: "job_matching"}
-	if _, n := vcRotate(t, data); n != 0 {
-		t.Fatalf("rotate of an empty store re-wrapped %d", n)
+	// A principal wrapped under the key in use before the rotation.
+	if _, _, err := m.Server.Vault.Create(context.Background(), mgr, vault.NewRecord{Category: "job_seeker", Use: use, Source: "interview",
+		Items: map[string]string{"name": "北村 葵", "name_kana": "キタムラ　アオイ", "email": "aoi@kitamura-test.example.jp", "phone": "080-5555-0001"}}); err != nil {
+		t.Fatal(err)
 	}
-	code, stdout, errs := hogoRun(t, "", "keys", "retire", "--data", data)
-	if code == 0 {
-		// The retirement went ahead; what the server wraps until it
-		// re-reads the key file must stay readable.
-		_, _, err := m.Server.Vault.Create(context.Background(), mgr, vault.NewRecord{Category: "job_seeker", Use: use, Source: "interview",
-			Items: map[string]string{"name": "北村 葵", "name_kana": "キタムラ　アオイ", "email": "aoi@kitamura-test.example.jp", "phone": "080-5555-0001"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.reloadKeys()
-	} else if !strings.Contains(errs, "server") {
-		t.Errorf("retire refused without saying why: %s%s", stdout, errs)
+	// The server has not taken the new key file: rotate adds the key but
+	// re-wraps nothing, and says so.
+	code, stdout, errs := hogoRun(t, "", "keys", "rotate", "--data", data)
+	if code == 0 || !strings.Contains(errs, "rewrap-only") || !strings.Contains(stdout, "re-wrapping") && vcRewrappedRE.MatchString(stdout) {
+		t.Fatalf("rotate with a lagging server: exit %d\n%s%s", code, stdout, errs)
+	}
+	if st := vcKeysStatus(t, data); st.onOld != 1 {
+		t.Fatalf("after a refused re-wrap, %d data keys on the old key, want 1", st.onOld)
+	}
+	// Nor may the old key be retired while the server still wraps with it.
+	code, stdout, errs = hogoRun(t, "", "keys", "retire", "--data", data)
+	if code == 0 || !strings.Contains(errs, "server") {
+		t.Fatalf("retire with a lagging server: exit %d\n%s%s", code, stdout, errs)
+	}
+	// Once the server has taken the key file, the re-wrap goes ahead and
+	// the old key can go.
+	m.reloadKeys()
+	if err := m.reportKEK(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, errs := hogoRun(t, "", "keys", "rotate", "--rewrap-only", "--data", data); code != 0 || !strings.Contains(stdout, "re-wrapped 1 ") {
+		t.Fatalf("rotate --rewrap-only: exit %d\n%s%s", code, stdout, errs)
+	}
+	if code, stdout, errs := hogoRun(t, "", "keys", "retire", "--data", data); code != 0 {
+		t.Fatalf("retire after the server took the key file: exit %d\n%s%s", code, stdout, errs)
 	}
 	if st := vcKeysStatus(t, data); st.onOld != 0 && st.oldKEKs == 0 {
 		t.Errorf("%d data keys are wrapped by a key-encryption key the key file no longer holds", st.onOld)

@@ -156,6 +156,7 @@ func cmdKeysRotate(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("keys rotate", "使い方: hogo keys rotate [--keys FILE]\n新しい鍵暗号化鍵を作って主鍵にし、鍵ファイルを書き換え、すべてのデータ鍵を包み直します。稼働中のサーバは鍵ファイルの変更を読み込むので停止は不要です。古い鍵は hogo keys retire まで残ります。",
 		"Usage: hogo keys rotate [--keys FILE]\nAdds a new key-encryption key as primary, rewrites the key file and re-wraps every data key. Running servers pick up the changed key file: no downtime. The old key stays until hogo keys retire.")
 	sf := addStoreFlags(fs)
+	rewrapOnly := fs.Bool("rewrap-only", false, "do not add a key: re-wrap the data keys still on an old one (after servers took the key file)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -164,22 +165,24 @@ func cmdKeysRotate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer o.Close()
-	if path == "" {
+	if path == "" && !*rewrapOnly {
 		return fail(1, "the keys come from HOGO_KEYS: rotate a key file instead (--keys FILE), then put its new content into HOGO_KEYS on every node")
 	}
-	if err := keys.Rotate(); err != nil {
-		return err
-	}
-	if err := keys.WriteFile(path); err != nil {
-		return err
-	}
 	a := cliActor()
-	ent := a.Entry("keys.rotate")
-	ent.Detail = map[string]string{"kek": fmt.Sprint(keys.KEKID())}
-	if err := o.log.Append(ctx, ent); err != nil {
-		return err
+	if !*rewrapOnly {
+		if err := keys.Rotate(); err != nil {
+			return err
+		}
+		if err := keys.WriteFile(path); err != nil {
+			return err
+		}
+		ent := a.Entry("keys.rotate")
+		ent.Detail = map[string]string{"kek": fmt.Sprint(keys.KEKID())}
+		if err := o.log.Append(ctx, ent); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.io.out, e.p.msg("keys.rotated", path, keys.KEKID()))
 	}
-	fmt.Fprintln(e.io.out, e.p.msg("keys.rotated", path, keys.KEKID()))
 	// Running servers re-read the key file within seconds and report the
 	// key they wrap with; re-wrapping starts once they all use the new
 	// one, so that none wraps a key with the old one after the last pass.
@@ -195,7 +198,9 @@ func cmdKeysRotate(ctx context.Context, e *env, args []string) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	if len(behind) > 0 {
-		fmt.Fprintln(e.io.err, e.p.msg("keys.behind", strings.Join(behind, ", ")))
+		// A server that has not taken the new key file could not open
+		// keys re-wrapped under it: re-wrap only once all have.
+		return fail(1, "%s", e.p.msg("keys.behind", strings.Join(behind, ", ")))
 	}
 	total := 0
 	for pass := 0; pass < 5; pass++ {
