@@ -140,6 +140,19 @@ func (s *Server) console(h consoleHandler, title string, allowed permission) htt
 		p := s.newPage(r, title)
 		p.User, p.CSRF = u, sess.CSRF
 		c := &who{User: u, Actor: hogo.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, Remote: remoteIP(r)}}
+		if r.Method == http.MethodPost {
+			// Bounded, and parsed in memory: an uploaded file may hold
+			// personal data, and must never be spooled to a temporary
+			// file in the clear.
+			r.Body = http.MaxBytesReader(w, r.Body, MaxImportUpload+1<<20)
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				if err := r.ParseMultipartForm(MaxImportUpload + 1<<20); err != nil {
+					p.Title, p.Error = T(p.Lang, "error.title"), T(p.Lang, "import.toolarge")
+					s.render(w, r, http.StatusRequestEntityTooLarge, "error", p)
+					return
+				}
+			}
+		}
 		if r.Method == http.MethodPost && !staff.CheckCSRF(sess, r.PostFormValue("csrf")) {
 			p.Title, p.Error = T(p.Lang, "error.title"), T(p.Lang, "error.csrf")
 			s.render(w, r, http.StatusForbidden, "error", p)

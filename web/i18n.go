@@ -161,6 +161,7 @@ var messages = map[string][2]string{
 	"exception.published_special": {"公開されている要配慮個人情報", "Published special-care information"},
 	"exception.academic":          {"学術研究", "Academic research"},
 	"import.title":                {"一括取り込み", "Import"},
+	"import.toolarge":             {"ファイルが大きすぎます（上限 32 MiB）。大きなファイルは hogo import コマンドで取り込んでください。", "The file is too large (limit 32 MiB); import larger files with the hogo import command."},
 	"export.title":                {"書き出し", "Export"},
 	"export.hint":                 {"種別の記録のうち、選んだ利用目的とあなたの役割で閲覧できる項目を書き出します。書き出した本人ごとに監査ログに記録されます。", "Writes the records of a category with the items your role may read for the purpose; every exported principal is audited."},
 	"export.format":               {"形式", "Format"},

@@ -137,10 +137,8 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, c *who, p
 		fail(err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxImportUpload+1<<20)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		fail(hogo.NewError(hogo.EINVALID, "file", "ファイルを読み込めませんでした（上限 32 MiB）。大きなファイルは hogo import コマンドで取り込んでください。",
-			"the file could not be read (limit 32 MiB); import larger files with the hogo import command"))
+	if r.MultipartForm == nil {
+		fail(hogo.NewError(hogo.EINVALID, "file", "取り込むファイルを選んでください。", "choose a file to import"))
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
