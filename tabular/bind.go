@@ -10,6 +10,7 @@ import (
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/vault"
 )
 
 // Headers of the columns RejectWriter adds. Bind ignores columns with these
@@ -56,6 +57,13 @@ func (rd *Reader) Bind(cat *ledger.Category) error {
 		}
 	}
 	mapped := b.resolveMap()
+	for _, h := range rd.header {
+		if looksLikeData(cat, h) {
+			// No header row: the first row is someone's data, which no
+			// message may repeat.
+			b.dataRow = true
+		}
+	}
 
 	cols := make([]column, len(rd.header))
 	byItem := map[string][]int{}
@@ -88,10 +96,14 @@ func (rd *Reader) Bind(cat *ledger.Category) error {
 	}
 	for _, key := range b.mapKeys {
 		if m := mapped[normKey(key)]; !m.used && m.key == key {
+			headers := strings.Join(nonEmpty(rd.header), ", ")
+			if b.dataRow {
+				headers = "—"
+			}
 			b.add("map",
 				"--map の「%[1]s」に当たる列が %[2]s の見出しにありません。見出しの文字を確かめてください。見出し: %[3]s",
 				"--map %[1]q names no column of %[2]s; check the header text. Headers: %[3]s",
-				key, rd.name, strings.Join(nonEmpty(rd.header), ", "))
+				key, rd.name, headers)
 		}
 	}
 	for _, it := range cat.Items {
@@ -139,11 +151,13 @@ type mapping struct {
 }
 
 type binder struct {
-	rd      *Reader
-	cat     *ledger.Category
-	auto    map[string][]*ledger.Item
-	mapKeys []string
-	issues  []issue
+	// dataRow: the header row reads as data (the file has none).
+	dataRow, saidDataRow bool
+	rd                   *Reader
+	cat                  *ledger.Category
+	auto                 map[string][]*ledger.Item
+	mapKeys              []string
+	issues               []issue
 	// listItems: an issue asks for an item ID, so the error ends with the
 	// category's items.
 	listItems bool
@@ -218,6 +232,17 @@ func (b *binder) item(v string) *ledger.Item {
 }
 
 func (b *binder) unknownColumn(i int, h string) {
+	if b.dataRow {
+		if !b.saidDataRow {
+			b.saidDataRow = true
+			b.add("header",
+				"1行目は見出しではなくデータのように見えます（列%[1]d ほか）。1行目を見出し行（項目名の行）にしてください。",
+				"The first row looks like data, not headers (column %[1]d and others); make the first row name the columns.",
+				i+1)
+			b.listItems = true
+		}
+		return
+	}
 	hintJa, hintEn := b.suggest(h)
 	b.add("header",
 		"列%[1]d「%[2]s」に当たる項目が%[3]s（%[4]s）にありません。%[5]s--map '%[2]s=項目ID' で項目を指定するか、--map '%[2]s=-' で読み飛ばしてください。",
@@ -235,6 +260,37 @@ func (b *binder) ambiguousColumn(i int, h string, cands []*ledger.Item) {
 		"列%[1]d「%[2]s」は複数の項目（%[3]s）に当たります。--map '%[2]s=項目ID' でどれか1つを指定してください。",
 		"Column %[1]d %[2]q matches several items (%[3]s); name one with --map '%[2]s=item_id'.",
 		i+1, h, strings.Join(ids, ", "))
+}
+
+// looksLikeData reports whether a header cell reads as a value: an e-mail
+// address, a run of digits (phone, postal code, date, number), or a valid
+// value of one of the category's e-mail, phone, postal code, date or
+// individual number items.
+func looksLikeData(cat *ledger.Category, h string) bool {
+	if strings.Contains(h, "@") {
+		return true
+	}
+	digits := 0
+	for _, r := range h {
+		if unicode.IsDigit(r) {
+			digits++
+		}
+	}
+	if digits >= 4 {
+		return true
+	}
+	for _, it := range cat.Items {
+		switch it.Type {
+		case ledger.TypeEmail, ledger.TypePhone, ledger.TypePostalCode, ledger.TypeDate, ledger.TypeMyNumber:
+		default:
+			// Names, kana and free text read the same as headers.
+			continue
+		}
+		if _, err := vault.CheckValue(it, h); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // suggest returns a did-you-mean sentence for the item nearest to s, or

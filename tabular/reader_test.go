@@ -612,3 +612,28 @@ func TestDemoLedger(t *testing.T) {
 	_, rows := readAllCat(t, cat, []byte(memberCSV), "members.csv", Options{Map: memberMap})
 	checkMembers(t, rows, 2, 3)
 }
+
+// TestHeaderlessFileNotEchoed: a file without a header row has someone's
+// data in its first row; the binding error says so without repeating it.
+func TestHeaderlessFileNotEchoed(t *testing.T) {
+	data := "相沢 瑞穂,アイザワ ミズホ,mizuho@example.jp,090-2468-1357\r\n"
+	rd, err := Open(strings.NewReader(data), "nohead.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = rd.Bind(jobSeeker(t))
+	if err == nil {
+		t.Fatal("a headerless file was bound")
+	}
+	for _, lang := range []string{"ja", "en"} {
+		msg := hogo.ErrorMessageIn(err, lang)
+		for _, v := range []string{"相沢", "アイザワ", "mizuho", "2468"} {
+			if strings.Contains(msg, v) {
+				t.Errorf("%s message repeats %q: %s", lang, v, msg)
+			}
+		}
+		if !strings.Contains(msg, map[string]string{"ja": "データ", "en": "looks like data"}[lang]) {
+			t.Errorf("%s message does not say the first row is data: %s", lang, msg)
+		}
+	}
+}
