@@ -144,8 +144,9 @@ type VaultWriter interface {
 	// ErasePrincipals deletes principals with their keys, records,
 	// lookups and suspensions, leaving tombstones; it returns the number
 	// of records destroyed per principal, in order. A principal already
-	// gone is not_found.
-	ErasePrincipals(ctx context.Context, ids []string, at time.Time, actor string, sealedReason []byte) ([]int, error)
+	// gone is not_found; with allowed set, a principal with a record in
+	// another category is purpose_not_permitted, and nothing is erased.
+	ErasePrincipals(ctx context.Context, ids []string, at time.Time, actor string, sealedReason []byte, allowed []string) ([]int, error)
 	// SetSuspension records (on) or lifts (off) a stop of a purpose.
 	SetSuspension(ctx context.Context, principalID, purpose string, on bool, at time.Time) error
 	// RewrapKey replaces a principal's wrapped key if it is still old.

@@ -321,7 +321,7 @@ func inList(n, start int, anon bool) string {
 // ErasePrincipals implements hogo.VaultWriter. The wrapped key goes with
 // the principal's row: once the transaction commits, nothing can open the
 // principal's records, in this database or in any copy of it.
-func (t *txStore) ErasePrincipals(ctx context.Context, ids []string, at time.Time, actor string, reason []byte) ([]int, error) {
+func (t *txStore) ErasePrincipals(ctx context.Context, ids []string, at time.Time, actor string, reason []byte, allowed []string) ([]int, error) {
 	counts := make([]int, len(ids))
 	pos := make(map[string]int, len(ids))
 	for i, id := range ids {
@@ -340,21 +340,30 @@ func (t *txStore) ErasePrincipals(ctx context.Context, ids []string, at time.Tim
 			args[i] = id
 		}
 		list := inList(len(chunk), 1, t.db.Dialect.Anonymous)
-		rows, err := t.tx.QueryContext(ctx, `SELECT principal_id, id, lookups FROM records WHERE principal_id IN (`+list+`)`, args...)
+		rows, err := t.tx.QueryContext(ctx, `SELECT principal_id, id, lookups, category FROM records WHERE principal_id IN (`+list+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
 		var keys []lookupKey
 		for rows.Next() {
 			var k lookupKey
-			if err := rows.Scan(&k.principal, &k.recordID, &k.lookups); err != nil {
+			var cat string
+			if err := rows.Scan(&k.principal, &k.recordID, &k.lookups, &cat); err != nil {
 				rows.Close()
 				return nil, err
+			}
+			if allowed != nil && !slices.Contains(allowed, cat) {
+				// Checked inside the transaction: a record added since
+				// the caller looked is not erased by a role without
+				// access to its category.
+				rows.Close()
+				return nil, hogo.NewError(hogo.EPURPOSENOTPERMITTED, "role", "本人の記録に、この役割がアクセス権限を持たない種別「%s」が含まれるため消去できません。個人情報保護管理者に依頼してください。",
+					"the principal has a record in category %q, which this role has no access rule on; ask the protection manager", cat)
 			}
 			counts[pos[k.principal]]++
 			keys = append(keys, k)
 		}
-		if err := rows.Close(); err != nil {
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return nil, err
 		}
 		if err := t.deleteLookups(ctx, keys); err != nil {
@@ -475,7 +484,7 @@ func (db *DB) GetPrincipal(ctx context.Context, id string) (*hogo.Principal, err
 				Sealed: sealed, Version: ver.Int64, CreatedAt: fromNanos(c.Int64), UpdatedAt: fromNanos(u.Int64)})
 		}
 	}
-	if err := rows.Close(); err != nil {
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, err
 	}
 	if p == nil {
@@ -566,7 +575,7 @@ func (db *DB) ScanRecords(ctx context.Context, category string, after hogo.Recor
 		x.r = r
 		got = append(got, x)
 	}
-	if err := rows.Close(); err != nil {
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
 	for _, x := range got {

@@ -413,10 +413,20 @@ func testVaultErase(t *testing.T, h Harness) {
 	}
 
 	at := vaultTime.Add(48 * time.Hour)
+	// A role allowed only some categories erases nobody with a record in
+	// another: checked inside the transaction.
+	err := f.write("", func(ctx context.Context, tx hogo.Tx) error {
+		_, err := tx.ErasePrincipals(ctx, []string{p1.ID}, at, "desk", []byte("sealed reason"), []string{"job_seeker"})
+		return err
+	})
+	wantCode(t, err, hogo.EPURPOSENOTPERMITTED)
+	if _, err := f.db.GetPrincipal(ctx, p1.ID); err != nil {
+		t.Fatalf("a refused erasure erased: %v", err)
+	}
 	var counts []int
 	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error {
 		var err error
-		counts, err = tx.ErasePrincipals(ctx, []string{p3.ID, p1.ID, p4.ID}, at, "asakura", []byte("sealed reason"))
+		counts, err = tx.ErasePrincipals(ctx, []string{p3.ID, p1.ID, p4.ID}, at, "asakura", []byte("sealed reason"), nil)
 		return err
 	})
 	if !slices.Equal(counts, []int{3, 2, 0}) {
@@ -478,7 +488,7 @@ func testVaultErase(t *testing.T, h Harness) {
 	entries++
 	for _, ids := range [][]string{{p2.ID, vid('p', 404), p5.ID}, {p5.ID, p1.ID}, {p2.ID, p2.ID}} {
 		err := f.write("", func(ctx context.Context, tx hogo.Tx) error {
-			_, err := tx.ErasePrincipals(ctx, ids, at, "asakura", []byte("sealed reason"))
+			_, err := tx.ErasePrincipals(ctx, ids, at, "asakura", []byte("sealed reason"), nil)
 			return err
 		})
 		want := hogo.ENOTFOUND

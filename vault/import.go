@@ -256,7 +256,7 @@ func (s *Service) eraseAs(ctx context.Context, a hogo.Actor, ids []string, reaso
 	const chunk = 10000
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
-		if err := s.erase(ctx, a, part, reason); err != nil {
+		if err := s.erase(ctx, a, part, reason, nil); err != nil {
 			return err
 		}
 	}

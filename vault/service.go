@@ -977,10 +977,17 @@ func (s *Service) Erase(ctx context.Context, a hogo.Actor, ids []string, reason 
 			return errNoPrincipal()
 		}
 	}
+	var allowed []string
 	if a.Role != hogo.RoleManager {
 		l, _, err := s.current()
 		if err != nil {
 			return err
+		}
+		allowed = []string{}
+		for _, c := range l.Categories {
+			if hasRule(c, a.Role) {
+				allowed = append(allowed, c.ID)
+			}
 		}
 		for _, id := range ids {
 			p, err := s.store.GetPrincipal(ctx, id)
@@ -998,7 +1005,7 @@ func (s *Service) Erase(ctx context.Context, a hogo.Actor, ids []string, reason 
 			}
 		}
 	}
-	return s.erase(ctx, a, ids, reason)
+	return s.erase(ctx, a, ids, reason, allowed)
 }
 
 func hasRule(c *ledger.Category, role hogo.Role) bool {
@@ -1023,8 +1030,9 @@ func (s *Service) ErasureReason(ctx context.Context, e *hogo.Erasure) (string, e
 	return s.openNote(ctx, e.Reason, erasureAD(e.At, e.Actor))
 }
 
-// erase destroys principals in one transaction with their audit entries.
-func (s *Service) erase(ctx context.Context, a hogo.Actor, ids []string, reason string) error {
+// erase destroys principals in one transaction with their audit entries;
+// allowed, if not nil, are the categories the actor may erase records of.
+func (s *Service) erase(ctx context.Context, a hogo.Actor, ids []string, reason string, allowed []string) error {
 	now := s.Now()
 	entries := make([]*hogo.AuditEntry, len(ids))
 	for i, id := range ids {
@@ -1036,7 +1044,7 @@ func (s *Service) erase(ctx context.Context, a hogo.Actor, ids []string, reason 
 		return err
 	}
 	err = s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
-		counts, err := tx.ErasePrincipals(ctx, ids, now, a.Name, sealed)
+		counts, err := tx.ErasePrincipals(ctx, ids, now, a.Name, sealed, allowed)
 		if err != nil {
 			return err
 		}
