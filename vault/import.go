@@ -294,7 +294,9 @@ func (s *Service) ExportColumns(ctx context.Context, a hogo.Actor, category stri
 // the use may not see for one principal, e.g. after a suspension, leaves
 // that principal out). Every exported principal gets an audit entry, in
 // batches, before its row is handed to row; it returns the number of rows.
-func (s *Service) Export(ctx context.Context, a hogo.Actor, category string, u Use, row func(cells []string) error) (int, error) {
+// With limit > 0, an export that would pass it stops before auditing rows
+// it will not hand over.
+func (s *Service) Export(ctx context.Context, a hogo.Actor, category string, u Use, limit int, row func(cells []string) error) (int, error) {
 	l, _, err := s.current()
 	if err != nil {
 		return 0, err
@@ -345,6 +347,10 @@ func (s *Service) Export(ctx context.Context, a hogo.Actor, category string, u U
 		after = last
 		if len(rows) == 0 {
 			continue
+		}
+		if limit > 0 && n+len(rows) > limit {
+			return n, hogo.NewError(hogo.EINVALID, "category", "書き出す件数が %d 件を超えます。hogo export コマンドを使ってください。",
+				"the export has more than %d rows; use the hogo export command", limit)
 		}
 		entries := make([]*hogo.AuditEntry, len(rows))
 		for i, r := range rows {

@@ -161,7 +161,11 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, c *who, p
 		return
 	}
 	defer rd.Close()
-	st := s.Ledger()
+	st, err := s.needLedger()
+	if err != nil {
+		fail(err)
+		return
+	}
 	cat := st.Ledger.Category(f.Category)
 	if cat == nil {
 		fail(hogo.NewError(hogo.EINVALID, "category", "種別を選んでください。", "choose a category"))
@@ -244,7 +248,17 @@ func (s *Server) importRun(w http.ResponseWriter, r *http.Request, c *who, p *pa
 		return
 	}
 	defer rd.Close()
-	if err := rd.Bind(s.Ledger().Ledger.Category(x.spec.Category)); err != nil {
+	st, err := s.needLedger()
+	if err != nil {
+		fail(err)
+		return
+	}
+	cat := st.Ledger.Category(x.spec.Category)
+	if cat == nil {
+		fail(hogo.NewError(hogo.EINVALID, "category", "台帳が変わり、種別がなくなりました。", "the ledger changed and no longer has the category"))
+		return
+	}
+	if err := rd.Bind(cat); err != nil {
 		fail(err)
 		return
 	}

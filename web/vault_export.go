@@ -52,19 +52,18 @@ func (s *Server) exportPrincipals(w http.ResponseWriter, r *http.Request, a hogo
 	header := []string{"principal_id", "record_id"}
 	st := s.Ledger()
 	for _, col := range cols {
-		header = append(header, st.Ledger.Item(c.ID, col).Name.In(lang))
+		name := col
+		if st != nil {
+			if it := st.Ledger.Item(c.ID, col); it != nil {
+				name = it.Name.In(lang)
+			}
+		}
+		header = append(header, name)
 	}
 	if err := tw.WriteRow(header); err != nil {
 		return err
 	}
-	n := 0
-	if _, err := s.Vault.Export(r.Context(), a, c.ID, u, func(cells []string) error {
-		if n++; n > MaxExportRows {
-			return hogo.NewError(hogo.EINVALID, "category", "書き出す件数が %d 件を超えます。hogo export コマンドを使ってください。",
-				"the export has more than %d rows; use the hogo export command", MaxExportRows)
-		}
-		return tw.WriteRow(cells)
-	}); err != nil {
+	if _, err := s.Vault.Export(r.Context(), a, c.ID, u, MaxExportRows, tw.WriteRow); err != nil {
 		return err
 	}
 	if err := tw.Close(); err != nil {

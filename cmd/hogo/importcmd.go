@@ -292,7 +292,7 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	n := 0
 	err = w.WriteRow(header)
 	if err == nil {
-		n, err = wv.vault.Export(ctx, a, c.ID, u, w.WriteRow)
+		n, err = wv.vault.Export(ctx, a, c.ID, u, 0, w.WriteRow)
 	}
 	if err == nil {
 		err = w.Close()
