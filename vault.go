@@ -64,7 +64,7 @@ type Erasure struct {
 	Actor       string
 	// Records is how many records were destroyed.
 	Records int
-	// Reason is the reason given, sealed with the KEK (it may name the
+	// Reason is the reason given, sealed with the notes key (it may name the
 	// request it answers); vault.Service.ErasureReason opens it.
 	Reason []byte
 }
@@ -90,7 +90,7 @@ type ExceptionUse struct {
 	Purpose     string // empty when the use serves no declared purpose
 	Op          string
 	Exception   string
-	// Justification is the written justification, sealed with the KEK
+	// Justification is the written justification, sealed with the notes key
 	// (it may describe the principal).
 	Justification []byte
 	Status        string

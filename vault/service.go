@@ -948,7 +948,7 @@ var EraseRoles = []hogo.Role{hogo.RoleManager, hogo.RoleDesk, hogo.RoleAdmin}
 // Erase destroys principals: their wrapped data keys (crypto-shredding:
 // every copy of their records becomes unreadable once no KEK that wrapped
 // the key is kept), their records, lookups and suspensions. What remains is
-// a tombstone (when, who, how many records, the reason sealed with the KEK)
+// a tombstone (when, who, how many records, the reason, sealed)
 // and one audit entry per principal naming only the ID.
 func (s *Service) Erase(ctx context.Context, a hogo.Actor, ids []string, reason string) error {
 	refuse := func(id, cat string, d access.Decision) error {

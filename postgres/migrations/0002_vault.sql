@@ -53,11 +53,11 @@ CREATE TABLE erasures (
 	erased_at    BIGINT NOT NULL,
 	actor        TEXT NOT NULL,
 	records      INTEGER NOT NULL,
-	reason       BYTEA NOT NULL   -- sealed with the KEK
+	reason       BYTEA NOT NULL   -- sealed with the notes key
 );
 
 -- Uses under a legal exception (APPI Art. 18(3)), for the protection
--- manager's review. The justification and note are sealed with the KEK.
+-- manager's review. The justification and note are sealed with the notes key.
 CREATE TABLE exception_uses (
 	id            BIGSERIAL PRIMARY KEY,
 	at            BIGINT NOT NULL,

@@ -53,11 +53,11 @@ CREATE TABLE erasures (
 	erased_at    INTEGER NOT NULL,
 	actor        TEXT NOT NULL,
 	records      INTEGER NOT NULL,
-	reason       BLOB NOT NULL   -- sealed with the KEK
+	reason       BLOB NOT NULL   -- sealed with the notes key
 ) WITHOUT ROWID;
 
 -- Uses under a legal exception (APPI Art. 18(3)), for the protection
--- manager's review. The justification and note are sealed with the KEK.
+-- manager's review. The justification and note are sealed with the notes key.
 CREATE TABLE exception_uses (
 	id            INTEGER PRIMARY KEY AUTOINCREMENT,
 	at            INTEGER NOT NULL,
