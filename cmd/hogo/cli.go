@@ -74,6 +74,7 @@ func commands() []command {
 		{"keys status", cmdKeysStatus},
 		{"keys rotate", cmdKeysRotate},
 		{"keys retire", cmdKeysRetire},
+		{"calendar holidays", cmdCalendarHolidays},
 		{"migrate", cmdMigrate},
 		{"backup", cmdBackup},
 		{"version", cmdVersion},

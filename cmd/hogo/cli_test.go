@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"bytes"
 	"context"
 	"database/sql"
@@ -500,5 +501,29 @@ func TestFlagHelpJapanese(t *testing.T) {
 				t.Errorf("%s: flag description not in Japanese: %q", c.name, line)
 			}
 		}
+	}
+}
+
+// TestCalendarHolidays: one line per holiday, "YYYY-MM-DD name", with the
+// official Japanese names; a year outside 1970–2099 is refused.
+func TestCalendarHolidays(t *testing.T) {
+	code, out, errs := hogoRun(t, "", "calendar", "holidays", "2026")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 18 {
+		t.Errorf("2026 has %d lines, want 18:\n%s", len(lines), out)
+	}
+	for _, want := range []string{"2026-01-01 元日", "2026-05-06 振替休日", "2026-09-22 国民の休日", "2026-11-23 勤労感謝の日"} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("2026 lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, _ := hogoRun(t, "", "calendar", "holidays", "--english", "2019"); code != 0 || !strings.Contains(out, "2019-05-01 Enthronement Day") {
+		t.Errorf("--english 2019: %d\n%s", code, out)
+	}
+	if code, _, errs := hogoRun(t, "", "calendar", "holidays", "1969"); code != 2 || !strings.Contains(errs, "1970") {
+		t.Errorf("1969: exit %d %q", code, errs)
 	}
 }

@@ -32,6 +32,7 @@ var cliMessages = map[string][2]string{
   keys status      鍵暗号化鍵とデータ鍵の状態を表示する
   keys rotate      鍵暗号化鍵を更新し、データ鍵を包み直す
   keys retire      使われなくなった古い鍵暗号化鍵を削除する
+  calendar holidays その年の国民の祝日・休日を表示する
   migrate          データベースのスキーマを更新する
   backup           SQLite ストアの一貫したコピーを作る
   version          バージョンを表示する
@@ -61,6 +62,7 @@ Commands:
   keys status      show the key-encryption keys and the data keys on old ones
   keys rotate      add a new key-encryption key and re-wrap the data keys
   keys retire      delete old key-encryption keys no data key uses
+  calendar holidays print a year's national holidays
   migrate          bring the database schema up to date
   backup           make a consistent copy of a SQLite store
   version          print the version
@@ -82,6 +84,7 @@ Details: hogo COMMAND --help
 	"audit.keygen":       {"署名鍵を %s に作成しました（鍵ID %s）", "wrote a signing key to %s (key id %s)"},
 	"audit.cpexported":   {"チェックポイント %d 件を %s に出力しました", "wrote %d checkpoints to %s"},
 	"migrate.done":       {"マイグレーションを %d 件適用しました（スキーマ %d）", "applied %d migrations (schema %d)"},
+	"calendar.year":      {"年「%s」は指定できません。%d〜%d の西暦年を指定してください", "year %q is not one hogo knows; give a year from %d to %d"},
 	"keys.init":          {"マスター鍵を %s に作成しました（鍵暗号化鍵 ID %d）。この鍵ファイルを失うと個人情報は復号できません。安全な場所にバックアップしてください。", "wrote the master keys to %s (key-encryption key id %d); without this file the personal data cannot be decrypted: back it up somewhere safe"},
 	"keys.status":        {"主鍵 ID %d、古い鍵暗号化鍵 %d 個。本人 %d 人のうち、古い鍵で包まれたデータ鍵 %d 件", "primary key id %d, %d old key-encryption keys; of %d principals, %d data keys are wrapped by an old key"},
 	"keys.rotated":       {"%s に新しい鍵暗号化鍵（ID %d）を追加し主鍵にしました。データ鍵を包み直しています…", "added a new key-encryption key (id %[2]d) to %[1]s as primary; re-wrapping the data keys…"},
@@ -152,16 +155,17 @@ func (p printer) msg(key string, args ...any) string {
 
 // flagHelp is the Japanese for each flag description, keyed by the English.
 var flagHelp = map[string]string{
-	"ledger category of the rows":                                  "取り込む行の種別（台帳の種別 ID）",
-	"acquisition method (a ledger source of the category)":         "取得方法（その種別の台帳上の取得方法 ID）",
-	"purpose the import serves":                                    "取り込みの利用目的",
-	"header to item mapping: '見出し=item_id,列=-' or @FILE":           "見出しと項目の対応: '見出し=項目ID,列=-' または @ファイル",
-	"CSV encoding: utf-8 or shift_jis (default: detect)":           "CSV の文字コード: utf-8 または shift_jis（既定: 自動判定）",
-	"worksheet of an .xlsx file (default: the first)":              ".xlsx のシート名（既定: 最初のシート）",
-	"check every row and report, import nothing":                   "全行を確認して報告し、何も登録しない",
-	"import the valid rows and write the others to a rejects file": "正しい行だけを登録し、不備のある行を別ファイルに書き出す",
-	"rejects file for --skip-invalid (default FILE.rejects.csv)":   "--skip-invalid で不備のある行を書き出すファイル（既定: FILE.rejects.csv）",
-	"ledger YAML (default: the one the server stored)":             "台帳 YAML（既定: サーバが保存した台帳）",
+	"print the English names instead of the official Japanese ones": "公式の日本語名の代わりに英語名を表示する",
+	"ledger category of the rows":                                   "取り込む行の種別（台帳の種別 ID）",
+	"acquisition method (a ledger source of the category)":          "取得方法（その種別の台帳上の取得方法 ID）",
+	"purpose the import serves":                                     "取り込みの利用目的",
+	"header to item mapping: '見出し=item_id,列=-' or @FILE":            "見出しと項目の対応: '見出し=項目ID,列=-' または @ファイル",
+	"CSV encoding: utf-8 or shift_jis (default: detect)":            "CSV の文字コード: utf-8 または shift_jis（既定: 自動判定）",
+	"worksheet of an .xlsx file (default: the first)":               ".xlsx のシート名（既定: 最初のシート）",
+	"check every row and report, import nothing":                    "全行を確認して報告し、何も登録しない",
+	"import the valid rows and write the others to a rejects file":  "正しい行だけを登録し、不備のある行を別ファイルに書き出す",
+	"rejects file for --skip-invalid (default FILE.rejects.csv)":    "--skip-invalid で不備のある行を書き出すファイル（既定: FILE.rejects.csv）",
+	"ledger YAML (default: the one the server stored)":              "台帳 YAML（既定: サーバが保存した台帳）",
 	"ledger category":                                                 "台帳の種別 ID",
 	"purpose the export serves":                                       "書き出しの利用目的",
 	"file to create":                                                  "作成するファイル",
