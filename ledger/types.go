@@ -507,8 +507,12 @@ type RequestRules struct {
 	// FeePayment lists how fees may be paid, e.g. bank_transfer.
 	FeePayment []string `yaml:"fee_payment"`
 	// AnswerAfterPayment: the answer is sent only once the fee is paid.
-	AnswerAfterPayment bool        `yaml:"answer_after_payment"`
-	IDDocuments        IDDocuments `yaml:"id_documents"`
+	AnswerAfterPayment bool `yaml:"answer_after_payment"`
+	// TargetDays is the company's target for answering a request, in its
+	// business days from receipt (APPI Art. 33(1) asks for "without
+	// delay"); 0 means the default, DefaultTargetDays.
+	TargetDays  int         `yaml:"target_days"`
+	IDDocuments IDDocuments `yaml:"id_documents"`
 	// Verification lists, per channel, how the requester's identity is
 	// verified (本人確認の方法), e.g. a copy of a licence plus a resident
 	// record by fax.
@@ -528,6 +532,9 @@ type RequestRules struct {
 	Notes              []Text `yaml:"notes"`
 	Pos                Pos    `yaml:"-"`
 }
+
+// DefaultTargetDays is the answering target when the ledger sets none.
+const DefaultTargetDays = 10
 
 // Requester kinds of a verification method.
 const (

@@ -646,6 +646,10 @@ func (v *validator) requests(r RequestRules, root Pos) {
 	for _, m := range r.FeePayment {
 		v.oneOf(p, kindFeePayment, m, FeePaymentMethods)
 	}
+	if r.TargetDays < 0 || r.TargetDays > 60 {
+		v.errorf(p, "「requests.target_days」は 1〜60 の営業日数にしてください（省略時は10営業日）。",
+			"requests.target_days must be 1 to 60 business days (10 when left out)")
+	}
 	if r.AnswerAfterPayment {
 		charged := false
 		for _, f := range r.Fees {

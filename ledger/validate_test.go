@@ -56,6 +56,7 @@ func TestValidationRules(t *testing.T) {
 			{"44:5", false, []string{`request type "erase" may not carry a fee`, "remove this fee"}},
 			{"45:5", false, []string{`request type "stop_provision" may not carry a fee`, "remove this fee"}},
 		}},
+		{"target_days_out_of_range", []want{{"40:3", false, []string{"requests.target_days must be 1 to 60 business days"}}}},
 		{"duplicate_purpose_id", []want{{"19:5", false, []string{`purpose id "job_matching" is already used at line 16`, "give each purpose its own id"}}}},
 		{"duplicate_item_id", []want{{"28:9", false, []string{`item id "name" is already used at line 27`, "give each item its own id"}}}},
 		{"bad_date", []want{{"4:17", false, []string{`"2026-13-01" is not a date`, "write it as YYYY-MM-DD"}}}},
