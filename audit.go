@@ -102,6 +102,7 @@ type Store interface {
 	SettingService
 	AuditService
 	VaultService
+	RequestService
 	// SchemaVersion returns the applied migration version and the version
 	// this binary expects.
 	SchemaVersion(ctx context.Context) (have, want int, err error)

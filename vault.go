@@ -163,6 +163,7 @@ type VaultWriter interface {
 // does commits together with the write's audit entries, or not at all.
 type Tx interface {
 	VaultWriter
+	RequestWriter
 }
 
 // AuditWrite is a change and the audit entries that record it. The store

@@ -1278,3 +1278,15 @@ func (s *Service) OnOldKEK(ctx context.Context) (int, error) {
 		}
 	}
 }
+
+// SealNote seals a short text that may describe a person (a requester's
+// details, a note) with the notes key, bound to ad, for the other services
+// that keep such texts; OpenNote opens it.
+func (s *Service) SealNote(ctx context.Context, text, ad string) ([]byte, error) {
+	return s.sealNote(ctx, text, ad)
+}
+
+// OpenNote opens a text sealed by SealNote with the same ad.
+func (s *Service) OpenNote(ctx context.Context, sealed []byte, ad string) (string, error) {
+	return s.openNote(ctx, sealed, ad)
+}

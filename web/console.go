@@ -194,6 +194,7 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/audit", s.console(s.auditPage, "audit.title", oversight))
 	mux.HandleFunc("POST /console/audit/verify", s.console(s.auditVerify, "audit.title", oversight))
 	s.vaultConsoleRoutes(mux)
+	s.requestConsoleRoutes(mux)
 }
 
 func safeNext(next string) string {

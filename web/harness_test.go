@@ -20,6 +20,7 @@ import (
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
 	"hogo.example.jp/hogo/staff"
@@ -121,6 +122,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		st := srv.Ledger()
 		return st.Ledger, st.Digest
 	})
+	srv.Requests = requests.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
 
 	h := &harness{t: t, srv: srv, db: db, staff: st, log: log, ledger: l, logs: logs,
 		users: map[hogo.Role]*hogo.User{}, passwords: map[hogo.Role]string{}, tokens: map[hogo.Role]string{}}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"hogo.example.jp/hogo/ledger"
 )
 
 // TestMessageKeysExist: every key a template or handler translates has
@@ -47,12 +49,24 @@ func TestMessageKeysExist(t *testing.T) {
 		check(f, string(b))
 		n++
 	}
+	for _, rt := range ledger.RequestTypes {
+		if _, ok := messages["requests.type."+rt]; !ok {
+			t.Errorf("request type %q has no words", rt)
+		}
+	}
+	for _, c := range ledger.Channels {
+		if _, ok := messages["requests.channel."+c]; !ok {
+			t.Errorf("channel %q has no words", c)
+		}
+	}
 	if n == 0 || seen < 100 {
 		t.Fatalf("checked %d Go files and %d keys: the pattern no longer finds the keys", n, seen)
 	}
 	// The dynamic keys of the vault screens.
 	for _, k := range []string{"vault.by.email", "vault.by.phone", "vault.by.name_kana", "vault.by.birth_date+name",
-		"reviews.pending", "reviews.approved", "reviews.rejected", "exception.law", "exception.life"} {
+		"reviews.pending", "reviews.approved", "reviews.rejected", "exception.law", "exception.life",
+		"requests.missing.contact", "requests.missing.agent_kind", "requests.missing.principal_name",
+		"requests.status.received", "requests.status.incomplete"} {
 		if _, ok := messages[k]; !ok {
 			t.Errorf("dynamic message key %q has no words", k)
 		}

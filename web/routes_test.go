@@ -238,6 +238,8 @@ var allowedRoles = map[string][]hogo.Role{
 	"GET /api/v1/audit":                {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/audit/verify":        {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/audit/checkpoints":    {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/requests":            {hogo.RoleDesk, hogo.RoleManager},
+	"GET /api/v1/requests":             {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 }
 
 // purposeBound are the vault's routes, whose answer the ledger decides
@@ -296,6 +298,8 @@ func TestAPIRoleMatrix(t *testing.T) {
 					body = `{"role":"staff"}`
 				case "POST /api/v1/users/{id}/password":
 					body = `{}`
+				case "POST /api/v1/requests":
+					body = `{"types":["disclose"],"channel":"post","requester":{"kind":"principal","name":"道下 鈴","email":"suzu@example.jp"}}`
 				case "DELETE /api/v1/tokens/{id}":
 					// A token of its own, so the walk never revokes
 					// the tokens it calls with.

@@ -21,6 +21,7 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/staff"
 	"hogo.example.jp/hogo/vault"
 )
@@ -47,9 +48,11 @@ type Server struct {
 	Staff *staff.Service
 	Audit *audit.Log
 	// Vault holds the personal data; nil when no master keys are given.
-	Vault  *vault.Service
-	Logger *slog.Logger
-	Now    func() time.Time
+	Vault *vault.Service
+	// Requests receives and keeps rights requests.
+	Requests *requests.Service
+	Logger   *slog.Logger
+	Now      func() time.Time
 	// SecureCookies marks cookies Secure; on by default behind TLS.
 	SecureCookies bool
 
@@ -116,6 +119,8 @@ func (s *Server) apiRoutes() []route {
 		{"PATCH", "/api/v1/principals/{id}/records/{rid}", s.api(s.apiUpdateRecord, anyRole)},
 		{"GET", "/api/v1/principals/export", s.api(s.apiExportPrincipals, anyRole)},
 		{"GET", "/api/v1/exceptions", s.api(s.apiExceptions, reviewers)},
+		{"POST", "/api/v1/requests", s.api(s.apiCreateRequest, intakeRole)},
+		{"GET", "/api/v1/requests", s.api(s.apiRequests, queueRole)},
 		{"POST", "/api/v1/exceptions/{id}/review", s.api(s.apiReviewException, managerOnly)},
 	}
 }

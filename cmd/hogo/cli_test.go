@@ -22,6 +22,7 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/postgres"
+	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/vault"
 
 	_ "modernc.org/sqlite"
@@ -390,7 +391,7 @@ func TestPostgresServe(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "hogo migrate") {
 		t.Fatalf("unmigrated schema: %v", err)
 	}
-	if code, out, errs := hogoRun(t, "", "migrate", "--db", url); code != 0 || !strings.Contains(out, "2") {
+	if code, out, errs := hogoRun(t, "", "migrate", "--db", url); code != 0 || !strings.Contains(out, "applied") {
 		t.Fatalf("migrate: %s %s", out, errs)
 	}
 	// Without the shared key a PostgreSQL node does not start.
@@ -423,6 +424,16 @@ func TestPostgresServe(t *testing.T) {
 	found, err := m.Server.Vault.Find(context.Background(), mgr, vault.LookupEmail, "AOI@example.jp", vault.Use{Purpose: "job_matching"})
 	if err != nil || len(found) != 1 || found[0].ID != id || found[0].Records[0].Items["phone"] != "09088887777" {
 		t.Fatalf("find on PostgreSQL: %v %+v", err, found)
+	}
+	// A rights request on PostgreSQL.
+	desk := hogo.Actor{UserID: 3, Name: "desk", Role: hogo.RoleDesk}
+	rc, err := m.Server.Requests.Receive(context.Background(), desk, requests.Intake{Types: []string{"disclose"}, Channel: "post",
+		Requester: requests.Requester{Kind: "principal", Name: "北村 葵", Email: "aoi@example.jp"}})
+	if err != nil || rc.DueOn == "" {
+		t.Fatalf("request on PostgreSQL: %v %+v", err, rc)
+	}
+	if q, err := m.Server.Requests.Queue(context.Background(), desk, ""); err != nil || len(q) != 1 || q[0].ReceiptNumber != rc.ReceiptNumber {
+		t.Fatalf("queue on PostgreSQL: %v %+v", err, q)
 	}
 	if code, _, errs := hogoRun(t, "", "user", "add", "desk1", "--role", "desk", "--db", url, "--audit-key", key); code != 0 {
 		t.Fatal(errs)

@@ -17,6 +17,7 @@ import (
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/sqlstore"
 	"hogo.example.jp/hogo/staff"
 	"hogo.example.jp/hogo/vault"
@@ -158,6 +159,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.keys, m.keysPath = keys, keysPath
 	m.Server.Vault = vault.NewService(db, m.log, keys, m.currentLedger)
+	m.Server.Requests = requests.New(db, m.log, m.Server.Vault, m.currentLedger)
 
 	// Listen first: a taken port must fail before the demo administrator
 	// is made, or its password, shown only once, would be lost.

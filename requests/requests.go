@@ -1,0 +1,281 @@
+// Package requests handles rights requests (開示等の請求, APPI Art. 32–35)
+// from intake to answer, on the company's business days. This file is the
+// intake: a request is received, numbered, given its due date and kept,
+// complete or not.
+package requests
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/calendar"
+	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/vault"
+)
+
+// Service receives and keeps rights requests.
+type Service struct {
+	store  hogo.RequestService
+	audit  vault.Auditor
+	vault  *vault.Service
+	ledger func() (*ledger.Ledger, string)
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+
+	mu     sync.Mutex
+	digest string
+	cal    *calendar.Calendar
+}
+
+// New returns the requests service.
+func New(store hogo.RequestService, auditor vault.Auditor, v *vault.Service, ledgerFn func() (*ledger.Ledger, string)) *Service {
+	return &Service{store: store, audit: auditor, vault: v, ledger: ledgerFn, Now: time.Now}
+}
+
+// Requester is who asks: the principal, or an agent for them.
+type Requester struct {
+	Kind     string `json:"kind"` // principal or agent
+	Name     string `json:"name"`
+	NameKana string `json:"name_kana,omitempty"`
+	Email    string `json:"email,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	Postal   string `json:"postal_code,omitempty"`
+	Address  string `json:"address,omitempty"`
+	// AgentKind is the kind of agent (ledger agents), for an agent.
+	AgentKind string `json:"agent_kind,omitempty"`
+	// PrincipalName is the principal an agent acts for.
+	PrincipalName string `json:"principal_name,omitempty"`
+}
+
+// Intake is a request as received.
+type Intake struct {
+	Types     []string  `json:"types"`
+	Channel   string    `json:"channel"`
+	Requester Requester `json:"requester"`
+	// ResponseMethod is how the answer is to go (ledger response
+	// methods); empty leaves it to be asked.
+	ResponseMethod string `json:"response_method,omitempty"`
+}
+
+// Receipt is what the requester is given: the receipt number, the secret
+// to follow the request with (shown once), the due date, and what is
+// missing.
+type Receipt struct {
+	ID            string   `json:"id"`
+	ReceiptNumber string   `json:"receipt_number"`
+	Secret        string   `json:"secret"`
+	Status        string   `json:"status"`
+	ReceivedOn    string   `json:"received_on"`
+	DueOn         string   `json:"due_on"`
+	DueOnJa       string   `json:"due_on_ja"`
+	Missing       []string `json:"missing,omitempty"`
+}
+
+// IntakeRoles may record requests: the desk, and the protection manager.
+var IntakeRoles = []hogo.Role{hogo.RoleDesk, hogo.RoleManager}
+
+// calendarFor returns the company's calendar for the ledger in force.
+func (s *Service) calendarFor(l *ledger.Ledger, digest string) (*calendar.Calendar, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cal != nil && s.digest == digest {
+		return s.cal, nil
+	}
+	c, err := calendar.New(&l.Calendar)
+	if err != nil {
+		return nil, err
+	}
+	s.cal, s.digest = c, digest
+	return c, nil
+}
+
+// receiptEncoding is Crockford's base32: no I, L, O or U, so that a number
+// read out on the phone is not misheard.
+var receiptEncoding = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+// newReceipt returns a receipt number: the date and 40 random bits, e.g.
+// 20261123-7KQ2-MX9A, so that numbers cannot be guessed from one another.
+func newReceipt(on calendar.Date) string {
+	var b [5]byte
+	rand.Read(b[:])
+	r := receiptEncoding.EncodeToString(b[:])
+	return strings.ReplaceAll(on.String(), "-", "") + "-" + r[:4] + "-" + r[4:8]
+}
+
+func newSecret() (string, []byte) {
+	var b [20]byte
+	rand.Read(b[:])
+	secret := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+	h := sha256.Sum256([]byte(secret))
+	return secret, h[:]
+}
+
+func requesterAD(id string) string { return "request requester\x00" + id }
+
+// Receive records a request. A malformed one (an unknown type or channel,
+// no requester) is refused with the field at fault; one that lacks what
+// can be asked for later (a way to reach the requester, the kind of agent)
+// is kept as incomplete, with what is missing, and never lost.
+func (s *Service) Receive(ctx context.Context, a hogo.Actor, in Intake) (*Receipt, error) {
+	if !slices.Contains(IntakeRoles, a.Role) {
+		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "請求の受付は窓口（desk）か個人情報保護管理者（manager）が行います。",
+			"requests are recorded by the desk or the protection manager")
+	}
+	l, digest := s.ledger()
+	if l == nil {
+		return nil, hogo.NewError(hogo.EINTERNAL, "", "台帳が読み込まれていません。", "no ledger is loaded")
+	}
+	if len(in.Types) == 0 {
+		return nil, hogo.NewError(hogo.EINVALID, "types", "請求の種類（types）を1つ以上指定してください: %s",
+			"name at least one request type: %s", strings.Join(ledger.RequestTypes, ", "))
+	}
+	seen := map[string]bool{}
+	for _, t := range in.Types {
+		if !slices.Contains(ledger.RequestTypes, t) {
+			return nil, hogo.NewError(hogo.EINVALID, "types", "請求の種類「%s」はありません。次のいずれかを指定してください: %s",
+				"request type %q is not known; use one of: %s", t, strings.Join(ledger.RequestTypes, ", "))
+		}
+		if seen[t] {
+			return nil, hogo.NewError(hogo.EINVALID, "types", "請求の種類「%s」が二度指定されています。", "request type %q is named twice", t)
+		}
+		seen[t] = true
+	}
+	if !slices.Contains(ledger.Channels, in.Channel) {
+		return nil, hogo.NewError(hogo.EINVALID, "channel", "受付方法（channel）は次のいずれかです: %s",
+			"channel must be one of: %s", strings.Join(ledger.Channels, ", "))
+	}
+	rq := in.Requester
+	if rq.Kind != ledger.RequesterPrincipal && rq.Kind != ledger.RequesterAgent {
+		return nil, hogo.NewError(hogo.EINVALID, "requester.kind", "請求者の区分（requester.kind）は principal（本人）か agent（代理人）です。",
+			"requester.kind is principal or agent")
+	}
+	if strings.TrimSpace(rq.Name) == "" {
+		return nil, hogo.NewError(hogo.EINVALID, "requester.name", "請求者の氏名（requester.name）を記入してください。", "requester.name is required")
+	}
+	if in.ResponseMethod != "" && !slices.Contains(ledger.ResponseMethods, in.ResponseMethod) {
+		return nil, hogo.NewError(hogo.EINVALID, "response_method", "回答方法は次のいずれかです: %s",
+			"response_method must be one of: %s", strings.Join(ledger.ResponseMethods, ", "))
+	}
+	var missing []string
+	if rq.Email == "" && rq.Phone == "" && rq.Address == "" {
+		missing = append(missing, "contact")
+	}
+	if rq.Kind == ledger.RequesterAgent {
+		if rq.AgentKind == "" {
+			missing = append(missing, "agent_kind")
+		} else if !slices.Contains(ledger.AgentKinds, rq.AgentKind) {
+			return nil, hogo.NewError(hogo.EINVALID, "requester.agent_kind", "代理人の区分は次のいずれかです: %s",
+				"requester.agent_kind must be one of: %s", strings.Join(ledger.AgentKinds, ", "))
+		}
+		if strings.TrimSpace(rq.PrincipalName) == "" {
+			missing = append(missing, "principal_name")
+		}
+	}
+	cal, err := s.calendarFor(l, digest)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	received := calendar.DateOf(now)
+	days := l.Requests.TargetDays
+	if days == 0 {
+		days = ledger.DefaultTargetDays
+	}
+	due := cal.AddBusinessDays(received, days)
+	r := &hogo.RightsRequest{ID: vault.NewID(now), ReceiptNumber: newReceipt(received), Types: in.Types, Channel: in.Channel,
+		RequesterKind: rq.Kind, Status: hogo.RequestReceived, Missing: missing, ReceivedOn: received.String(), DueOn: due.String(),
+		CreatedAt: now, UpdatedAt: now}
+	if len(missing) > 0 {
+		r.Status = hogo.RequestIncomplete
+	}
+	secret, hash := newSecret()
+	r.SecretHash = hash
+	details, err := json.Marshal(struct {
+		Requester
+		ResponseMethod string `json:"response_method,omitempty"`
+	}{rq, in.ResponseMethod})
+	if err != nil {
+		return nil, err
+	}
+	if r.Requester, err = s.vault.SealNote(ctx, string(details), requesterAD(r.ID)); err != nil {
+		return nil, err
+	}
+	e := a.Entry("request.receive")
+	e.Target = r.ReceiptNumber
+	e.Detail = map[string]string{"types": strings.Join(in.Types, ","), "channel": in.Channel, "requester": rq.Kind,
+		"status": r.Status, "due_on": r.DueOn, "missing": strconv.Itoa(len(missing))}
+	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertRequest(ctx, r) }, e); err != nil {
+		return nil, err
+	}
+	return &Receipt{ID: r.ID, ReceiptNumber: r.ReceiptNumber, Secret: secret, Status: r.Status, ReceivedOn: r.ReceivedOn,
+		DueOn: r.DueOn, DueOnJa: calendar.FormatJapaneseWithWeekday(due), Missing: missing}, nil
+}
+
+// Entry is a request in the queue: nothing of the requester's details.
+type Entry struct {
+	ID            string   `json:"id"`
+	ReceiptNumber string   `json:"receipt_number"`
+	Types         []string `json:"types"`
+	Channel       string   `json:"channel"`
+	Requester     string   `json:"requester_kind"`
+	Status        string   `json:"status"`
+	Missing       []string `json:"missing,omitempty"`
+	ReceivedOn    string   `json:"received_on"`
+	DueOn         string   `json:"due_on"`
+	DueOnJa       string   `json:"due_on_ja"`
+	// BusinessDaysLeft is negative once the request is overdue.
+	BusinessDaysLeft int `json:"business_days_left"`
+}
+
+// QueueRoles see the queue: the desk, the protection manager, the auditor.
+var QueueRoles = []hogo.Role{hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor}
+
+// Queue returns the requests by due date, with the business days left.
+func (s *Service) Queue(ctx context.Context, a hogo.Actor, status string) ([]Entry, error) {
+	if !slices.Contains(QueueRoles, a.Role) {
+		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "請求の一覧は窓口・個人情報保護管理者・監査担当が見られます。",
+			"the request queue is for the desk, the protection manager and the auditor")
+	}
+	l, digest := s.ledger()
+	if l == nil {
+		return nil, hogo.NewError(hogo.EINTERNAL, "", "台帳が読み込まれていません。", "no ledger is loaded")
+	}
+	cal, err := s.calendarFor(l, digest)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.store.ListRequests(ctx, status, 500)
+	if err != nil {
+		return nil, err
+	}
+	today := calendar.DateOf(s.Now())
+	out := make([]Entry, len(rs))
+	for i, r := range rs {
+		due, err := calendar.ParseDate(r.DueOn)
+		if err != nil {
+			return nil, err
+		}
+		left := cal.BusinessDaysBetween(today, due)
+		if due.Before(today) {
+			left = -cal.BusinessDaysBetween(due, today)
+		}
+		out[i] = Entry{ID: r.ID, ReceiptNumber: r.ReceiptNumber, Types: r.Types, Channel: r.Channel, Requester: r.RequesterKind,
+			Status: r.Status, Missing: r.Missing, ReceivedOn: r.ReceivedOn, DueOn: r.DueOn, DueOnJa: calendar.FormatJapaneseWithWeekday(due),
+			BusinessDaysLeft: left}
+	}
+	e := a.Entry("request.list")
+	e.Detail = map[string]string{"count": strconv.Itoa(len(out))}
+	if err := s.audit.Append(ctx, e); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
