@@ -29,7 +29,7 @@ type RightsRequest struct {
 	Missing []string
 	// ReceivedOn and DueOn are dates in Tokyo, YYYY-MM-DD; DueOn is a
 	// business day of the company's calendar.
-	ReceivedOn, DueOn string
+	ReceivedOn, DueOn    string
 	CreatedAt, UpdatedAt time.Time
 }
 
