@@ -45,6 +45,8 @@ type RequestService interface {
 	// given status ("" for all).
 	ListRequests(ctx context.Context, status string, limit int) ([]*RightsRequest, error)
 	GetRequest(ctx context.Context, id string) (*RightsRequest, error)
+	// FindRequestByReceipt returns the request with that receipt number.
+	FindRequestByReceipt(ctx context.Context, receipt string) (*RightsRequest, error)
 }
 
 // RequestWriter is the requests' part of a Tx.

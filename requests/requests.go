@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base32"
 	"encoding/json"
 	"slices"
@@ -130,6 +131,10 @@ func (s *Service) Receive(ctx context.Context, a hogo.Actor, in Intake) (*Receip
 		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "請求の受付は窓口（desk）か個人情報保護管理者（manager）が行います。",
 			"requests are recorded by the desk or the protection manager")
 	}
+	return s.receive(ctx, a, in)
+}
+
+func (s *Service) receive(ctx context.Context, a hogo.Actor, in Intake) (*Receipt, error) {
 	l, digest := s.ledger()
 	if l == nil {
 		return nil, hogo.NewError(hogo.EINTERNAL, "", "台帳が読み込まれていません。", "no ledger is loaded")
@@ -218,6 +223,68 @@ func (s *Service) Receive(ctx context.Context, a hogo.Actor, in Intake) (*Receip
 	}
 	return &Receipt{ID: r.ID, ReceiptNumber: r.ReceiptNumber, Secret: secret, Status: r.Status, ReceivedOn: r.ReceivedOn,
 		DueOn: r.DueOn, DueOnJa: calendar.FormatJapaneseWithWeekday(due), Missing: missing}, nil
+}
+
+// PortalActor is the requester using the public portal, from remote.
+func PortalActor(remote string) hogo.Actor {
+	return hogo.Actor{Name: "portal", Remote: remote}
+}
+
+// ReceiveFromPortal records a request the requester sent through the
+// public portal.
+func (s *Service) ReceiveFromPortal(ctx context.Context, remote string, in Intake) (*Receipt, error) {
+	in.Channel = "portal"
+	return s.receive(ctx, PortalActor(remote), in)
+}
+
+// Status is what the requester sees of their request.
+type Status struct {
+	ReceiptNumber string
+	Types         []string
+	Status        string
+	Missing       []string
+	ReceivedOnJa  string
+	DueOnJa       string
+}
+
+// ErrNoSuchRequest is the one answer to a wrong receipt number or secret,
+// so that neither can be guessed apart.
+var ErrNoSuchRequest = hogo.NewError(hogo.ENOTFOUND, "receipt_number",
+	"受付番号または暗証番号が正しくありません。受付時にお知らせした番号をご確認ください。",
+	"the receipt number or the secret is wrong; check the ones given when the request was received")
+
+// Lookup returns a request's status for its requester, who proves it with
+// the secret; the look-up is audited.
+func (s *Service) Lookup(ctx context.Context, remote, receipt, secret string) (*Status, error) {
+	r, err := s.store.FindRequestByReceipt(ctx, strings.ToUpper(strings.TrimSpace(receipt)))
+	if hogo.ErrorCode(err) == hogo.ENOTFOUND {
+		return nil, ErrNoSuchRequest
+	}
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(secret))))
+	if subtle.ConstantTimeCompare(h[:], r.SecretHash) != 1 {
+		e := PortalActor(remote).Entry("request.lookup")
+		e.Outcome, e.Target = hogo.OutcomeDenied, r.ReceiptNumber
+		if err := s.audit.Append(ctx, e); err != nil {
+			return nil, err
+		}
+		return nil, ErrNoSuchRequest
+	}
+	e := PortalActor(remote).Entry("request.lookup")
+	e.Target = r.ReceiptNumber
+	if err := s.audit.Append(ctx, e); err != nil {
+		return nil, err
+	}
+	st := &Status{ReceiptNumber: r.ReceiptNumber, Types: r.Types, Status: r.Status, Missing: r.Missing}
+	if d, err := calendar.ParseDate(r.ReceivedOn); err == nil {
+		st.ReceivedOnJa = calendar.FormatJapaneseWithWeekday(d)
+	}
+	if d, err := calendar.ParseDate(r.DueOn); err == nil {
+		st.DueOnJa = calendar.FormatJapaneseWithWeekday(d)
+	}
+	return st, nil
 }
 
 // Entry is a request in the queue: nothing of the requester's details.

@@ -65,3 +65,12 @@ func (db *DB) GetRequest(ctx context.Context, id string) (*hogo.RightsRequest, e
 	}
 	return r, err
 }
+
+// FindRequestByReceipt implements hogo.RequestService.
+func (db *DB) FindRequestByReceipt(ctx context.Context, receipt string) (*hogo.RightsRequest, error) {
+	r, err := scanRequest(db.Read.QueryRowContext(ctx, `SELECT `+requestCols+` FROM requests WHERE receipt_number = $1`, receipt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, hogo.NewError(hogo.ENOTFOUND, "receipt_number", "請求が見つかりません。", "no such request")
+	}
+	return r, err
+}

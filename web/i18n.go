@@ -245,6 +245,17 @@ var messages = map[string][2]string{
 	"portal.accredited.d":             {"苦情の解決の申出先", "Where to bring complaints"},
 	"portal.purposes":                 {"利用目的", "Purposes of use"},
 	"portal.staff":                    {"従業者向けログイン", "Staff sign-in"},
+	"portal.request.title":            {"開示等の請求", "Requests about your personal information"},
+	"portal.request.intro":            {"当社が保有するあなたの個人情報について、利用目的の通知、開示、訂正・追加・削除、利用停止・消去、第三者提供の停止、第三者提供記録の開示を請求できます。受付後、本人確認のご案内をお送りします。", "You can ask us to tell you the purposes, to disclose, correct, add to or delete, to stop using or erase the personal information we hold about you, to stop providing it to third parties, or to disclose the records of such provision. After we receive your request we will tell you how we verify your identity."},
+	"portal.request.kana":             {"氏名（フリガナ）", "Name (kana)"},
+	"portal.request.submit":           {"請求する", "Send the request"},
+	"portal.request.received":         {"ご請求を受け付けました。", "We have received your request."},
+	"portal.request.keep":             {"受付番号と暗証番号は、請求の状況を確認するときに必要です。控えてください（暗証番号は再表示できません）。", "Keep the receipt number and the secret: you need both to follow your request (the secret cannot be shown again)."},
+	"portal.request.link":             {"開示等の請求をする", "Make a request about your personal information"},
+	"portal.status.title":             {"請求の状況の確認", "Follow your request"},
+	"portal.status.submit":            {"確認する", "Check"},
+	"portal.limited":                  {"短時間に多くの送信がありました。しばらくしてからもう一度お試しください。", "Too many attempts from your address; try again later."},
+	"portal.badform":                  {"送信内容を読み取れませんでした。もう一度お試しください。", "The form could not be read; try again."},
 	"portal.noledger":                 {"この事業者の台帳はまだ登録されていません。", "This business has not registered its ledger yet."},
 }
 

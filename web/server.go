@@ -60,14 +60,18 @@ type Server struct {
 	tmpl    map[string]*template.Template
 	metrics *metrics
 	limiter *limiter
-	ready   atomic.Bool
-	pending pendingImports
+	// portalLimiter bounds requests and look-ups from one address on the
+	// public portal: it is open to anyone, and receipt numbers must not be
+	// guessed.
+	portalLimiter *limiter
+	ready         atomic.Bool
+	pending       pendingImports
 }
 
 // NewServer returns a server over the given services.
 func NewServer(store hogo.Store, st *staff.Service, log *audit.Log, logger *slog.Logger) *Server {
 	s := &Server{Store: store, Staff: st, Audit: log, Logger: logger, Now: time.Now,
-		metrics: newMetrics(), limiter: newLimiter(10, time.Minute)}
+		metrics: newMetrics(), limiter: newLimiter(10, time.Minute), portalLimiter: newLimiter(10, time.Hour)}
 	s.tmpl = parseTemplates()
 	s.metrics.extra = func(mw *metricWriter) {
 		entries, batches := log.Stats()
