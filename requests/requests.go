@@ -258,6 +258,13 @@ var ErrNoSuchRequest = hogo.NewError(hogo.ENOTFOUND, "receipt_number",
 func (s *Service) Lookup(ctx context.Context, remote, receipt, secret string) (*Status, error) {
 	r, err := s.store.FindRequestByReceipt(ctx, strings.ToUpper(strings.TrimSpace(receipt)))
 	if hogo.ErrorCode(err) == hogo.ENOTFOUND {
+		// Audited like a wrong secret, which also makes both answers take
+		// as long.
+		e := PortalActor(remote).Entry("request.lookup")
+		e.Outcome = hogo.OutcomeDenied
+		if err := s.audit.Append(ctx, e); err != nil {
+			return nil, err
+		}
 		return nil, ErrNoSuchRequest
 	}
 	if err != nil {

@@ -54,7 +54,7 @@ func TestPortalRequest(t *testing.T) {
 	}
 	// The failed look-up is audited, without the secret.
 	entries, err := h.db.ListAudit(t.Context(), hogo.AuditFilter{Action: "request.lookup", Limit: 10})
-	if err != nil || len(entries) != 2 {
+	if err != nil || len(entries) != 3 {
 		t.Fatalf("look-ups audited: %d %v", len(entries), err)
 	}
 	for _, e := range entries {
