@@ -65,6 +65,7 @@ type AuditFilter struct {
 	Actor     string
 	Action    string // prefix match: "user." matches user.create
 	Principal string
+	Target    string // exact match, e.g. a request's receipt number
 	Limit     int
 }
 

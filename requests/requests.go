@@ -23,9 +23,16 @@ import (
 	"hogo.example.jp/hogo/vault"
 )
 
+// Store is what the requests need of a store: their table, and the audit
+// log for a request's timeline.
+type Store interface {
+	hogo.RequestService
+	hogo.AuditService
+}
+
 // Service receives and keeps rights requests.
 type Service struct {
-	store  hogo.RequestService
+	store  Store
 	audit  vault.Auditor
 	vault  *vault.Service
 	ledger func() (*ledger.Ledger, string)
@@ -38,7 +45,7 @@ type Service struct {
 }
 
 // New returns the requests service.
-func New(store hogo.RequestService, auditor vault.Auditor, v *vault.Service, ledgerFn func() (*ledger.Ledger, string)) *Service {
+func New(store Store, auditor vault.Auditor, v *vault.Service, ledgerFn func() (*ledger.Ledger, string)) *Service {
 	return &Service{store: store, audit: auditor, vault: v, ledger: ledgerFn, Now: time.Now}
 }
 
@@ -310,6 +317,20 @@ type Entry struct {
 	BusinessDaysLeft int `json:"business_days_left"`
 }
 
+// entry is a request as the queue shows it on day today.
+func (s *Service) entry(cal *calendar.Calendar, r *hogo.RightsRequest, today calendar.Date) Entry {
+	e := Entry{ID: r.ID, ReceiptNumber: r.ReceiptNumber, Types: r.Types, Channel: r.Channel, Requester: r.RequesterKind,
+		Status: r.Status, Missing: r.Missing, ReceivedOn: r.ReceivedOn, DueOn: r.DueOn}
+	if due, err := calendar.ParseDate(r.DueOn); err == nil {
+		e.DueOnJa = calendar.FormatJapaneseWithWeekday(due)
+		e.BusinessDaysLeft = cal.BusinessDaysBetween(today, due)
+		if due.Before(today) {
+			e.BusinessDaysLeft = -cal.BusinessDaysBetween(due, today)
+		}
+	}
+	return e
+}
+
 // QueueRoles see the queue: the desk, the protection manager, the auditor.
 var QueueRoles = []hogo.Role{hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor}
 
@@ -334,17 +355,7 @@ func (s *Service) Queue(ctx context.Context, a hogo.Actor, status string) ([]Ent
 	today := calendar.DateOf(s.Now())
 	out := make([]Entry, len(rs))
 	for i, r := range rs {
-		due, err := calendar.ParseDate(r.DueOn)
-		if err != nil {
-			return nil, err
-		}
-		left := cal.BusinessDaysBetween(today, due)
-		if due.Before(today) {
-			left = -cal.BusinessDaysBetween(due, today)
-		}
-		out[i] = Entry{ID: r.ID, ReceiptNumber: r.ReceiptNumber, Types: r.Types, Channel: r.Channel, Requester: r.RequesterKind,
-			Status: r.Status, Missing: r.Missing, ReceivedOn: r.ReceivedOn, DueOn: r.DueOn, DueOnJa: calendar.FormatJapaneseWithWeekday(due),
-			BusinessDaysLeft: left}
+		out[i] = s.entry(cal, r, today)
 	}
 	e := a.Entry("request.list")
 	e.Detail = map[string]string{"count": strconv.Itoa(len(out))}
@@ -352,4 +363,70 @@ func (s *Service) Queue(ctx context.Context, a hogo.Actor, status string) ([]Ent
 		return nil, err
 	}
 	return out, nil
+}
+
+// Event is one step of a request's timeline, from the audit log.
+type Event struct {
+	At      time.Time `json:"at"`
+	Actor   string    `json:"actor"`
+	Action  string    `json:"action"`
+	Outcome string    `json:"outcome"`
+}
+
+// Detail is a request with its requester's details and its timeline.
+type Detail struct {
+	Entry
+	Requester      Requester `json:"requester"`
+	ResponseMethod string    `json:"response_method,omitempty"`
+	Timeline       []Event   `json:"timeline"`
+}
+
+// Get returns a request with the requester's details (opened and audited)
+// and its timeline, oldest first.
+func (s *Service) Get(ctx context.Context, a hogo.Actor, id string) (*Detail, error) {
+	if !slices.Contains(QueueRoles, a.Role) {
+		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "請求の内容は窓口・個人情報保護管理者・監査担当が見られます。",
+			"requests are for the desk, the protection manager and the auditor")
+	}
+	if !vault.ValidID(id) {
+		return nil, hogo.NewError(hogo.ENOTFOUND, "id", "請求が見つかりません。", "no such request")
+	}
+	r, err := s.store.GetRequest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	text, err := s.vault.OpenNote(ctx, r.Requester, requesterAD(r.ID))
+	if err != nil {
+		return nil, err
+	}
+	var sealed struct {
+		Requester
+		ResponseMethod string `json:"response_method,omitempty"`
+	}
+	if err := json.Unmarshal([]byte(text), &sealed); err != nil {
+		return nil, err
+	}
+	l, digest := s.ledger()
+	if l == nil {
+		return nil, hogo.NewError(hogo.EINTERNAL, "", "台帳が読み込まれていません。", "no ledger is loaded")
+	}
+	cal, err := s.calendarFor(l, digest)
+	if err != nil {
+		return nil, err
+	}
+	e := a.Entry("request.read")
+	e.Target = r.ReceiptNumber
+	if err := s.audit.Append(ctx, e); err != nil {
+		return nil, err
+	}
+	entries, err := s.store.ListAudit(ctx, hogo.AuditFilter{Target: r.ReceiptNumber, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	d := &Detail{Entry: s.entry(cal, r, calendar.DateOf(s.Now())), Requester: sealed.Requester, ResponseMethod: sealed.ResponseMethod}
+	for i := len(entries) - 1; i >= 0; i-- {
+		x := entries[i]
+		d.Timeline = append(d.Timeline, Event{At: x.Time.In(hogo.Tokyo), Actor: x.Actor, Action: x.Action, Outcome: x.Outcome})
+	}
+	return d, nil
 }

@@ -342,7 +342,8 @@ func (db *DB) ListAudit(ctx context.Context, f hogo.AuditFilter) ([]*hogo.AuditE
 func matches(e *hogo.AuditEntry, f hogo.AuditFilter) bool {
 	return (f.Actor == "" || e.Actor == f.Actor) &&
 		(f.Action == "" || strings.HasPrefix(e.Action, f.Action)) &&
-		(f.Principal == "" || e.Principal == f.Principal)
+		(f.Principal == "" || e.Principal == f.Principal) &&
+		(f.Target == "" || e.Target == f.Target)
 }
 
 // CountAudit returns the number of stored entries.

@@ -182,6 +182,8 @@ var messages = map[string][2]string{
 	"import.done":                     {"{n} 人を登録しました。", "Imported {n} principals."},
 	"import.expired":                  {"確認の有効期限が切れました。もう一度ファイルを選んでください。", "The preview has expired; choose the file again."},
 	"nav.requests":                    {"開示等の請求", "Rights requests"},
+	"requests.one":                    {"請求の内容", "A rights request"},
+	"requests.timeline":               {"経過", "Timeline"},
 	"requests.title":                  {"開示等の請求", "Rights requests"},
 	"requests.received":               {"請求を受け付けました。受付番号と照会用の暗証番号を請求者にお知らせください。", "The request was recorded. Give the requester the receipt number and the secret to follow it with."},
 	"requests.receipt":                {"受付番号", "Receipt number"},

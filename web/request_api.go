@@ -52,3 +52,15 @@ func (s *Server) apiRequests(w http.ResponseWriter, r *http.Request, c *who) err
 	writeJSON(w, http.StatusOK, map[string]any{"requests": q})
 	return nil
 }
+
+func (s *Server) apiGetRequest(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.requestsReady(); err != nil {
+		return err
+	}
+	d, err := s.Requests.Get(r.Context(), c.Actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}

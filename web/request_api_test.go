@@ -145,3 +145,46 @@ func TestRequestConsole(t *testing.T) {
 		t.Errorf("staff opening the request queue: %d", r.status)
 	}
 }
+
+// TestRequestDetail: the desk opens a request: the requester's details
+// come back from the vault, the reading is audited, and the timeline shows
+// the intake and the reading; the console page shows the same.
+func TestRequestDetail(t *testing.T) {
+	h := newHarness(t)
+	var rc receiptJSON
+	h.as(hogo.RoleDesk, "POST", "/api/v1/requests", `{"types":["correct"],"channel":"phone","requester":{"kind":"agent","name":"前川 進","phone":"03-1234-5678","agent_kind":"appointed","principal_name":"前川 和子"}}`).decode(t, &rc)
+	r := h.as(hogo.RoleManager, "GET", "/api/v1/requests/"+rc.ID, "")
+	var d struct {
+		ReceiptNumber string `json:"receipt_number"`
+		Requester     struct {
+			Name, Phone   string
+			AgentKind     string `json:"agent_kind"`
+			PrincipalName string `json:"principal_name"`
+		}
+		Timeline []struct{ Action, Actor string }
+	}
+	r.decode(t, &d)
+	if r.status != http.StatusOK || d.ReceiptNumber != rc.ReceiptNumber || d.Requester.Name != "前川 進" || d.Requester.Phone != "03-1234-5678" ||
+		d.Requester.AgentKind != "appointed" || d.Requester.PrincipalName != "前川 和子" {
+		t.Fatalf("detail: %d %+v", r.status, d)
+	}
+	var actions []string
+	for _, e := range d.Timeline {
+		actions = append(actions, e.Action)
+	}
+	if strings.Join(actions, ",") != "request.receive,request.read" {
+		t.Errorf("timeline %v", actions)
+	}
+	if r := h.as(hogo.RoleStaff, "GET", "/api/v1/requests/"+rc.ID, ""); r.status != http.StatusForbidden {
+		t.Errorf("staff reading a request: %d", r.status)
+	}
+	if r := h.as(hogo.RoleDesk, "GET", "/api/v1/requests/0000000000000000000000000a", ""); r.status != http.StatusNotFound {
+		t.Errorf("unknown request: %d", r.status)
+	}
+	b := h.browser()
+	b.loginAs(hogo.RoleDesk)
+	page := b.get("/console/requests/" + rc.ID)
+	if page.status != http.StatusOK || !strings.Contains(string(page.body), "前川 進") || !strings.Contains(string(page.body), "request.receive") {
+		t.Errorf("request page: %d\n%s", page.status, page.body)
+	}
+}

@@ -12,6 +12,7 @@ import (
 func (s *Server) requestConsoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/requests", s.console(s.requestsPage, "requests.title", queueRole))
 	mux.HandleFunc("POST /console/requests", s.console(s.requestsCreate, "requests.title", intakeRole))
+	mux.HandleFunc("GET /console/requests/{id}", s.console(s.requestPage, "requests.one", queueRole))
 }
 
 func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
@@ -53,4 +54,16 @@ func (s *Server) requestsCreate(w http.ResponseWriter, r *http.Request, c *who, 
 	// requester; it is never stored in the clear.
 	p.Data = map[string]any{"Receipt": rc}
 	s.requestsPage(w, r, c, p)
+}
+
+func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	status := http.StatusOK
+	if err := s.requestsReady(); err != nil {
+		p.Error, status = hogo.ErrorMessageIn(err, p.Lang), http.StatusInternalServerError
+	} else if d, err := s.Requests.Get(r.Context(), c.Actor, r.PathValue("id")); err != nil {
+		p.Error, status = hogo.ErrorMessageIn(err, p.Lang), httpStatus(hogo.ErrorCode(err))
+	} else {
+		p.Data = d
+	}
+	s.render(w, r, status, "request", p)
 }

@@ -240,6 +240,7 @@ var allowedRoles = map[string][]hogo.Role{
 	"GET /api/v1/audit/checkpoints":    {hogo.RoleAdmin, hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/requests":            {hogo.RoleDesk, hogo.RoleManager},
 	"GET /api/v1/requests":             {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/requests/{id}":        {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 }
 
 // purposeBound are the vault's routes, whose answer the ledger decides
@@ -300,6 +301,10 @@ func TestAPIRoleMatrix(t *testing.T) {
 					body = `{}`
 				case "POST /api/v1/requests":
 					body = `{"types":["disclose"],"channel":"post","requester":{"kind":"principal","name":"道下 鈴","email":"suzu@example.jp"}}`
+				case "GET /api/v1/requests/{id}":
+					var rq struct{ ID string }
+					h.as(hogo.RoleDesk, "POST", "/api/v1/requests", `{"types":["disclose"],"channel":"post","requester":{"kind":"principal","name":"道下 鈴","email":"suzu@example.jp"}}`).decode(t, &rq)
+					path = "/api/v1/requests/" + rq.ID
 				case "DELETE /api/v1/tokens/{id}":
 					// A token of its own, so the walk never revokes
 					// the tokens it calls with.

@@ -125,6 +125,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/exceptions", s.api(s.apiExceptions, reviewers)},
 		{"POST", "/api/v1/requests", s.api(s.apiCreateRequest, intakeRole)},
 		{"GET", "/api/v1/requests", s.api(s.apiRequests, queueRole)},
+		{"GET", "/api/v1/requests/{id}", s.api(s.apiGetRequest, queueRole)},
 		{"POST", "/api/v1/exceptions/{id}/review", s.api(s.apiReviewException, managerOnly)},
 	}
 }
