@@ -81,8 +81,13 @@ func (s *Service) CheckImport(ctx context.Context, a hogo.Actor, spec *ImportSpe
 	return c, nil
 }
 
+// checkSource checks that source is an acquisition method of category c.
 func checkSource(c *ledger.Category, source string) error {
-	if source == "" || !hasRef(c.Sources, source) {
+	if source == "" {
+		return hogo.NewError(hogo.EINVALID, "source", "取得方法（source）を指定してください。この種別の取得方法: %s",
+			"source (how the data was acquired) is required; this category's sources: %s", refList(c.Sources))
+	}
+	if !hasRef(c.Sources, source) {
 		return hogo.NewError(hogo.EINVALID, "source", "取得方法「%s」は種別「%s」の取得方法として台帳にありません。次のいずれかを指定してください: %s",
 			"source %q is not a source of category %q in the ledger; use one of: %s", source, c.ID, refList(c.Sources))
 	}
@@ -287,6 +292,22 @@ func (s *Service) ExportColumns(ctx context.Context, a hogo.Actor, category stri
 			"an export cannot rely on a legal exception: record each use under an exception on its own, for review")
 	}
 	return l.Category(category), d.Items, nil
+}
+
+// ExportHeader is the header row of an export: the principal's and the
+// record's IDs, then the names of the columns' items in lang.
+func ExportHeader(c *ledger.Category, cols []string, lang string) []string {
+	header := append(make([]string, 0, len(cols)+2), "principal_id", "record_id")
+	for _, col := range cols {
+		name := col
+		for _, it := range c.Items {
+			if it.ID == col {
+				name = it.Name.In(lang)
+			}
+		}
+		header = append(header, name)
+	}
+	return header
 }
 
 // Export writes every record of a category that a use may read: the

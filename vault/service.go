@@ -248,13 +248,8 @@ func checkRecord(l *ledger.Ledger, in *NewRecord) (*ledger.Category, map[string]
 		}
 		return nil, nil, hogo.NewError(hogo.EINVALID, "category", "種別「%s」は台帳にありません。", "category %q is not in the ledger", in.Category)
 	}
-	if in.Source == "" {
-		return nil, nil, hogo.NewError(hogo.EINVALID, "source", "取得方法（source）を指定してください。この種別の取得方法: %s",
-			"source (how the data was acquired) is required; this category's sources: %s", refList(c.Sources))
-	}
-	if !hasRef(c.Sources, in.Source) {
-		return nil, nil, hogo.NewError(hogo.EINVALID, "source", "取得方法「%s」は種別「%s」の取得方法として台帳にありません。次のいずれかを指定してください: %s",
-			"source %q is not a source of category %q in the ledger; use one of: %s", in.Source, c.ID, refList(c.Sources))
+	if err := checkSource(c, in.Source); err != nil {
+		return nil, nil, err
 	}
 	for _, p := range in.Purposes {
 		if !hasRef(c.Purposes, p) {

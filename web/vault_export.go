@@ -49,18 +49,7 @@ func (s *Server) exportPrincipals(w http.ResponseWriter, r *http.Request, a hogo
 	if err != nil {
 		return err
 	}
-	header := []string{"principal_id", "record_id"}
-	st := s.Ledger()
-	for _, col := range cols {
-		name := col
-		if st != nil {
-			if it := st.Ledger.Item(c.ID, col); it != nil {
-				name = it.Name.In(lang)
-			}
-		}
-		header = append(header, name)
-	}
-	if err := tw.WriteRow(header); err != nil {
+	if err := tw.WriteRow(vault.ExportHeader(c, cols, lang)); err != nil {
 		return err
 	}
 	if _, err := s.Vault.Export(r.Context(), a, c.ID, u, MaxExportRows, tw.WriteRow); err != nil {

@@ -441,6 +441,18 @@ func cmdAuditCheckpoints(ctx context.Context, e *env, args []string) error {
 func cmdAuditKeygen(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("audit keygen", "使い方: hogo audit keygen -o FILE\n監査ログの署名鍵（Ed25519）を作ります。PostgreSQL で複数ノードを動かすときは全ノードで同じ鍵を使います。",
 		"Usage: hogo audit keygen -o FILE\nMakes an audit signing key (Ed25519). Several nodes on one PostgreSQL share one key.")
+	return createKeyFile(fs, args, func(path string) (bool, error) {
+		k, created, err := audit.LoadOrCreateKey(path)
+		if created {
+			fmt.Fprintln(e.io.out, e.p.msg("audit.keygen", path, k.ID()))
+		}
+		return created, err
+	})
+}
+
+// createKeyFile parses -o FILE and makes a key file there with create,
+// which reports whether it made one: a key file is never overwritten.
+func createKeyFile(fs *flag.FlagSet, args []string, create func(path string) (bool, error)) error {
 	out := fs.String("o", "", "key file to create (mode 0600)")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -450,16 +462,15 @@ func cmdAuditKeygen(ctx context.Context, e *env, args []string) error {
 		return fail(2, "")
 	}
 	if _, err := os.Stat(*out); err == nil {
-		return fail(1, "%s already exists; a key is never overwritten", *out)
+		return fail(1, "%s already exists; a key file is never overwritten", *out)
 	}
-	k, created, err := audit.LoadOrCreateKey(*out)
+	created, err := create(*out)
 	if err != nil {
 		return err
 	}
 	if !created {
-		return fail(1, "%s already exists; a key is never overwritten", *out)
+		return fail(1, "%s already exists; a key file is never overwritten", *out)
 	}
-	fmt.Fprintln(e.io.out, e.p.msg("audit.keygen", *out, k.ID()))
 	return nil
 }
 

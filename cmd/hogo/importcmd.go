@@ -284,13 +284,8 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 		os.Remove(*out)
 		return err
 	}
-	header := []string{"principal_id", "record_id"}
-	for _, col := range cols {
-		it := wv.ledger.Item(c.ID, col)
-		header = append(header, it.Name.In(e.p.lang))
-	}
 	n := 0
-	err = w.WriteRow(header)
+	err = w.WriteRow(vault.ExportHeader(c, cols, e.p.lang))
 	if err == nil {
 		n, err = wv.vault.Export(ctx, a, c.ID, u, 0, w.WriteRow)
 	}

@@ -86,26 +86,13 @@ func nodesBehind(ctx context.Context, store hogo.SettingService, kek uint32) ([]
 func cmdKeysInit(ctx context.Context, e *env, args []string) error {
 	fs := e.newFlags("keys init", "使い方: hogo keys init -o FILE\n個人情報の保管庫のマスター鍵（鍵暗号化鍵とブラインドインデックス鍵）を作ります。PostgreSQL で複数ノードを動かすときは全ノードで同じ鍵ファイルを使います。",
 		"Usage: hogo keys init -o FILE\nMakes the vault's master keys (the key-encryption key and the blind-index key). Several nodes on one PostgreSQL share one key file.")
-	out := fs.String("o", "", "key file to create (mode 0600)")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	if *out == "" {
-		fs.Usage()
-		return fail(2, "")
-	}
-	if _, err := os.Stat(*out); err == nil {
-		return fail(1, "%s already exists; a key file is never overwritten", *out)
-	}
-	k, created, err := vault.LoadOrCreateKeys(*out)
-	if err != nil {
-		return err
-	}
-	if !created {
-		return fail(1, "%s already exists; a key file is never overwritten", *out)
-	}
-	fmt.Fprintln(e.io.out, e.p.msg("keys.init", *out, k.KEKID()))
-	return nil
+	return createKeyFile(fs, args, func(path string) (bool, error) {
+		k, created, err := vault.LoadOrCreateKeys(path)
+		if created {
+			fmt.Fprintln(e.io.out, e.p.msg("keys.init", path, k.KEKID()))
+		}
+		return created, err
+	})
 }
 
 // openKeys opens the store with its audit log, the master keys and a vault
