@@ -147,6 +147,10 @@ type VaultWriter interface {
 	// gone is not_found; with allowed set, a principal with a record in
 	// another category is purpose_not_permitted, and nothing is erased.
 	ErasePrincipals(ctx context.Context, ids []string, at time.Time, actor string, sealedReason []byte, allowed []string) ([]int, error)
+	// DeleteRecords deletes some of a principal's records with their
+	// lookups, keeping the principal and its key; it returns how many were
+	// deleted.
+	DeleteRecords(ctx context.Context, principalID string, recordIDs []string) (int, error)
 	// SetSuspension records (on) or lifts (off) a stop of a purpose.
 	SetSuspension(ctx context.Context, principalID, purpose string, on bool, at time.Time) error
 	// RewrapKey replaces a principal's wrapped key if it is still old.

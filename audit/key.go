@@ -213,3 +213,8 @@ type CheckpointFile struct {
 	KeyID       string                  `json:"key_id"`
 	Checkpoints []*hogo.AuditCheckpoint `json:"checkpoints"`
 }
+
+// SignDocument signs a document the company issues (the manifest of an
+// electronic disclosure), so that its recipient can check it against the
+// published public key.
+func (k *Key) SignDocument(data []byte) []byte { return ed25519.Sign(k.priv, data) }

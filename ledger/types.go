@@ -511,8 +511,15 @@ type RequestRules struct {
 	// TargetDays is the company's target for answering a request, in its
 	// business days from receipt (APPI Art. 33(1) asks for "without
 	// delay"); 0 means the default, DefaultTargetDays.
-	TargetDays  int         `yaml:"target_days"`
-	IDDocuments IDDocuments `yaml:"id_documents"`
+	TargetDays int `yaml:"target_days"`
+	// IDCopyDays is how many days after a request closes the copies of
+	// identity documents and agents' evidence kept with it are deleted;
+	// 0 means the default, DefaultIDCopyDays.
+	IDCopyDays int `yaml:"id_copy_days"`
+	// DiscloseUseLog: a disclosure includes the use of the principal's
+	// data recorded in the audit log (who used it, when, for what).
+	DiscloseUseLog bool        `yaml:"disclose_use_log"`
+	IDDocuments    IDDocuments `yaml:"id_documents"`
 	// Verification lists, per channel, how the requester's identity is
 	// verified (本人確認の方法), e.g. a copy of a licence plus a resident
 	// record by fax.
@@ -535,6 +542,10 @@ type RequestRules struct {
 
 // DefaultTargetDays is the answering target when the ledger sets none.
 const DefaultTargetDays = 10
+
+// DefaultIDCopyDays is how long identity document copies are kept after a
+// request closes when the ledger does not say.
+const DefaultIDCopyDays = 30
 
 // Requester kinds of a verification method.
 const (

@@ -650,6 +650,10 @@ func (v *validator) requests(r RequestRules, root Pos) {
 		v.errorf(p, "「requests.target_days」は 1〜60 の営業日数にしてください（省略時は10営業日）。",
 			"requests.target_days must be 1 to 60 business days (10 when left out)")
 	}
+	if r.IDCopyDays < 0 || r.IDCopyDays > 3650 {
+		v.errorf(p, "「requests.id_copy_days」は 1〜3650 の日数にしてください（省略時は30日）。",
+			"requests.id_copy_days must be 1 to 3650 days (30 when left out)")
+	}
 	if r.AnswerAfterPayment {
 		charged := false
 		for _, f := range r.Fees {

@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/calendar"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/mail"
 	"hogo.example.jp/hogo/vault"
 )
 
@@ -38,10 +38,31 @@ type Service struct {
 	ledger func() (*ledger.Ledger, string)
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// Mailer sends one-time codes and answers; nil when no mail relay is
+	// configured (answers by e-mail are then refused with a clear error).
+	Mailer Mailer
+	// MailFrom is the sender address; empty uses the complaint desk's.
+	MailFrom string
+	// BaseURL is the portal's public address, for links in mails.
+	BaseURL string
+	// Signer signs electronic disclosures; nil leaves them unsigned.
+	Signer Signer
 
 	mu     sync.Mutex
 	digest string
 	cal    *calendar.Calendar
+}
+
+// Mailer sends mail (package mail's Sender).
+type Mailer interface {
+	Send(ctx context.Context, m *mail.Message) (string, error)
+}
+
+// Signer signs documents the company issues (package audit's Key).
+type Signer interface {
+	ID() string
+	SignDocument(data []byte) []byte
+	PublicPEM() []byte
 }
 
 // New returns the requests service.
@@ -166,32 +187,15 @@ func (s *Service) receive(ctx context.Context, a hogo.Actor, in Intake) (*Receip
 			"channel must be one of: %s", strings.Join(ledger.Channels, ", "))
 	}
 	rq := in.Requester
-	if rq.Kind != ledger.RequesterPrincipal && rq.Kind != ledger.RequesterAgent {
-		return nil, hogo.NewError(hogo.EINVALID, "requester.kind", "請求者の区分（requester.kind）は principal（本人）か agent（代理人）です。",
-			"requester.kind is principal or agent")
-	}
-	if strings.TrimSpace(rq.Name) == "" {
-		return nil, hogo.NewError(hogo.EINVALID, "requester.name", "請求者の氏名（requester.name）を記入してください。", "requester.name is required")
+	rq.Name = strings.TrimSpace(rq.Name)
+	if err := checkRequester(rq); err != nil {
+		return nil, err
 	}
 	if in.ResponseMethod != "" && !slices.Contains(ledger.ResponseMethods, in.ResponseMethod) {
 		return nil, hogo.NewError(hogo.EINVALID, "response_method", "回答方法は次のいずれかです: %s",
 			"response_method must be one of: %s", strings.Join(ledger.ResponseMethods, ", "))
 	}
-	var missing []string
-	if rq.Email == "" && rq.Phone == "" && rq.Address == "" {
-		missing = append(missing, "contact")
-	}
-	if rq.Kind == ledger.RequesterAgent {
-		if rq.AgentKind == "" {
-			missing = append(missing, "agent_kind")
-		} else if !slices.Contains(ledger.AgentKinds, rq.AgentKind) {
-			return nil, hogo.NewError(hogo.EINVALID, "requester.agent_kind", "代理人の区分は次のいずれかです: %s",
-				"requester.agent_kind must be one of: %s", strings.Join(ledger.AgentKinds, ", "))
-		}
-		if strings.TrimSpace(rq.PrincipalName) == "" {
-			missing = append(missing, "principal_name")
-		}
-	}
+	missing := missingOf(rq)
 	cal, err := s.calendarFor(l, digest)
 	if err != nil {
 		return nil, err
@@ -209,22 +213,26 @@ func (s *Service) receive(ctx context.Context, a hogo.Actor, in Intake) (*Receip
 	if len(missing) > 0 {
 		r.Status = hogo.RequestIncomplete
 	}
+	for _, t := range in.Types {
+		if f := l.Requests.Fees[t]; f != nil && ledger.FeeAllowed(t) {
+			r.FeeDue += f.Amount
+		}
+	}
 	secret, hash := newSecret()
 	r.SecretHash = hash
-	details, err := json.Marshal(struct {
-		Requester
-		ResponseMethod string `json:"response_method,omitempty"`
-	}{rq, in.ResponseMethod})
-	if err != nil {
+	if r.Requester, err = s.sealRequester(ctx, r.ID, rq, in.ResponseMethod); err != nil {
 		return nil, err
 	}
-	if r.Requester, err = s.vault.SealNote(ctx, string(details), requesterAD(r.ID)); err != nil {
+	ev := &env{l: l, cal: cal, today: received, now: now}
+	c := &Case{Decisions: map[string]*Decision{}}
+	s.settle(r, c, ev)
+	if err := s.seal(ctx, r, c); err != nil {
 		return nil, err
 	}
 	e := a.Entry("request.receive")
 	e.Target = r.ReceiptNumber
 	e.Detail = map[string]string{"types": strings.Join(in.Types, ","), "channel": in.Channel, "requester": rq.Kind,
-		"status": r.Status, "due_on": r.DueOn, "missing": strconv.Itoa(len(missing))}
+		"status": r.Status, "due_on": r.DueOn, "missing": strconv.Itoa(len(missing)), "fee": strconv.Itoa(r.FeeDue)}
 	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertRequest(ctx, r) }, e); err != nil {
 		return nil, err
 	}
@@ -252,6 +260,18 @@ type Status struct {
 	Missing       []string
 	ReceivedOnJa  string
 	DueOnJa       string
+	Verified      bool
+	FeeDue        int
+	FeePaid       int
+	// CodePending: a one-time code was sent and may be entered.
+	CodePending bool
+	// Waiting: the clock is stopped, waiting for the requester, for
+	// WaitReason.
+	Waiting    bool
+	WaitReason string
+	Answered   bool
+	// HasLetter and HasArchive: the answer can be downloaded.
+	HasLetter, HasArchive bool
 }
 
 // ErrNoSuchRequest is the one answer to a wrong receipt number or secret,
@@ -260,9 +280,9 @@ var ErrNoSuchRequest = hogo.NewError(hogo.ENOTFOUND, "receipt_number",
 	"受付番号または暗証番号が正しくありません。受付時にお知らせした番号をご確認ください。",
 	"the receipt number or the secret is wrong; check the ones given when the request was received")
 
-// Lookup returns a request's status for its requester, who proves it with
-// the secret; the look-up is audited.
-func (s *Service) Lookup(ctx context.Context, remote, receipt, secret string) (*Status, error) {
+// authenticate returns the request the receipt number and secret prove,
+// auditing the attempt; a wrong number or secret gets one answer.
+func (s *Service) authenticate(ctx context.Context, remote, receipt, secret string) (*hogo.RightsRequest, error) {
 	r, err := s.store.FindRequestByReceipt(ctx, strings.ToUpper(strings.TrimSpace(receipt)))
 	if hogo.ErrorCode(err) == hogo.ENOTFOUND {
 		// Audited like a wrong secret, which also makes both answers take
@@ -286,12 +306,36 @@ func (s *Service) Lookup(ctx context.Context, remote, receipt, secret string) (*
 		}
 		return nil, ErrNoSuchRequest
 	}
+	return r, nil
+}
+
+// Lookup returns a request's status for its requester, who proves it with
+// the secret; the look-up is audited.
+func (s *Service) Lookup(ctx context.Context, remote, receipt, secret string) (*Status, error) {
+	r, err := s.authenticate(ctx, remote, receipt, secret)
+	if err != nil {
+		return nil, err
+	}
 	e := PortalActor(remote).Entry("request.lookup")
 	e.Target = r.ReceiptNumber
 	if err := s.audit.Append(ctx, e); err != nil {
 		return nil, err
 	}
-	st := &Status{ReceiptNumber: r.ReceiptNumber, Types: r.Types, Status: r.Status, Missing: r.Missing}
+	c, err := s.caseOf(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	st := &Status{ReceiptNumber: r.ReceiptNumber, Types: r.Types, Status: r.Status, Missing: r.Missing, Verified: r.Verified,
+		FeeDue: r.FeeDue, FeePaid: r.FeePaid, CodePending: c.Code != nil && s.Now().Before(c.Code.Expires),
+		Waiting: r.PausedOn != "", Answered: c.Answer != nil && !c.Answer.SentAt.IsZero() || r.Status == hogo.RequestAnswered}
+	if c.Answer != nil {
+		st.HasLetter, st.HasArchive = c.Answer.LetterID != "", c.Answer.ArchiveID != ""
+	}
+	if p := c.openPause(); p != nil {
+		st.WaitReason = p.Reason
+	} else if r.PausedOn != "" && r.Status == hogo.RequestWaiting {
+		st.WaitReason = WaitFee
+	}
 	if d, err := calendar.ParseDate(r.ReceivedOn); err == nil {
 		st.ReceivedOnJa = calendar.FormatJapaneseWithWeekday(d)
 	}
@@ -315,17 +359,43 @@ type Entry struct {
 	DueOnJa       string   `json:"due_on_ja"`
 	// BusinessDaysLeft is negative once the request is overdue.
 	BusinessDaysLeft int `json:"business_days_left"`
+	// Paused: the clock is stopped, waiting for the requester.
+	Paused   bool   `json:"paused"`
+	PausedOn string `json:"paused_on,omitempty"`
+	Verified bool   `json:"verified"`
+	FeeDue   int    `json:"fee_due"`
+	FeePaid  int    `json:"fee_paid"`
+	ClosedOn string `json:"closed_on,omitempty"`
+	// Art39On is the day the two weeks of APPI Art. 39(1) run out: after
+	// it the principal may sue over the request.
+	Art39On   string `json:"art39_on"`
+	Art39OnJa string `json:"art39_on_ja"`
+	// Flag is overdue or due_soon for open requests whose clock runs.
+	Flag string `json:"flag,omitempty"`
 }
 
 // entry is a request as the queue shows it on day today.
 func (s *Service) entry(cal *calendar.Calendar, r *hogo.RightsRequest, today calendar.Date) Entry {
 	e := Entry{ID: r.ID, ReceiptNumber: r.ReceiptNumber, Types: r.Types, Channel: r.Channel, Requester: r.RequesterKind,
-		Status: r.Status, Missing: r.Missing, ReceivedOn: r.ReceivedOn, DueOn: r.DueOn}
+		Status: r.Status, Missing: r.Missing, ReceivedOn: r.ReceivedOn, DueOn: r.DueOn, Paused: r.PausedOn != "", PausedOn: r.PausedOn,
+		Verified: r.Verified, FeeDue: r.FeeDue, FeePaid: r.FeePaid, ClosedOn: r.ClosedOn}
+	if rec, err := calendar.ParseDate(r.ReceivedOn); err == nil {
+		a39 := rec.AddDays(Art39Days)
+		e.Art39On, e.Art39OnJa = a39.String(), calendar.FormatJapaneseWithWeekday(a39)
+	}
 	if due, err := calendar.ParseDate(r.DueOn); err == nil {
 		e.DueOnJa = calendar.FormatJapaneseWithWeekday(due)
 		e.BusinessDaysLeft = cal.BusinessDaysBetween(today, due)
 		if due.Before(today) {
 			e.BusinessDaysLeft = -cal.BusinessDaysBetween(due, today)
+		}
+		if r.Open() && !e.Paused {
+			switch {
+			case due.Before(today):
+				e.Flag = "overdue"
+			case e.BusinessDaysLeft <= DueSoonDays:
+				e.Flag = "due_soon"
+			}
 		}
 	}
 	return e
@@ -334,8 +404,24 @@ func (s *Service) entry(cal *calendar.Calendar, r *hogo.RightsRequest, today cal
 // QueueRoles see the queue: the desk, the protection manager, the auditor.
 var QueueRoles = []hogo.Role{hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor}
 
-// Queue returns the requests by due date, with the business days left.
-func (s *Service) Queue(ctx context.Context, a hogo.Actor, status string) ([]Entry, error) {
+// Queue views.
+const (
+	ViewOpen    = "open"     // every open request
+	ViewDueSoon = "due_soon" // open, the clock running, due within DueSoonDays business days
+	ViewOverdue = "overdue"  // open, the clock running, past due
+	ViewWaiting = "waiting"  // open, the clock stopped
+	ViewClosed  = "closed"   // answered or withdrawn
+)
+
+// Views lists the queue views.
+var Views = []string{ViewOpen, ViewDueSoon, ViewOverdue, ViewWaiting, ViewClosed}
+
+// Queue returns the requests of a view ("" for all) by due date, with the
+// business days left.
+func (s *Service) Queue(ctx context.Context, a hogo.Actor, view string) ([]Entry, error) {
+	if view != "" && !slices.Contains(Views, view) {
+		return nil, hogo.NewError(hogo.EINVALID, "view", "一覧の種類は次のいずれかです: %s", "view must be one of: %s", strings.Join(Views, ", "))
+	}
 	if !slices.Contains(QueueRoles, a.Role) {
 		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "請求の一覧は窓口・個人情報保護管理者・監査担当が見られます。",
 			"the request queue is for the desk, the protection manager and the auditor")
@@ -348,17 +434,35 @@ func (s *Service) Queue(ctx context.Context, a hogo.Actor, status string) ([]Ent
 	if err != nil {
 		return nil, err
 	}
-	rs, err := s.store.ListRequests(ctx, status, 500)
+	rs, err := s.store.ListRequests(ctx, "", 2000)
 	if err != nil {
 		return nil, err
 	}
 	today := calendar.DateOf(s.Now())
-	out := make([]Entry, len(rs))
-	for i, r := range rs {
-		out[i] = s.entry(cal, r, today)
+	out := make([]Entry, 0, len(rs))
+	for _, r := range rs {
+		e := s.entry(cal, r, today)
+		keep := false
+		switch view {
+		case "":
+			keep = true
+		case ViewOpen:
+			keep = r.Open()
+		case ViewClosed:
+			keep = !r.Open()
+		case ViewWaiting:
+			keep = r.Open() && e.Paused
+		case ViewDueSoon:
+			keep = e.Flag == "due_soon"
+		case ViewOverdue:
+			keep = e.Flag == "overdue"
+		}
+		if keep {
+			out = append(out, e)
+		}
 	}
 	e := a.Entry("request.list")
-	e.Detail = map[string]string{"count": strconv.Itoa(len(out))}
+	e.Detail = map[string]string{"count": strconv.Itoa(len(out)), "view": view}
 	if err := s.audit.Append(ctx, e); err != nil {
 		return nil, err
 	}
@@ -371,6 +475,8 @@ type Event struct {
 	Actor   string    `json:"actor"`
 	Action  string    `json:"action"`
 	Outcome string    `json:"outcome"`
+	// Detail is the entry's detail: never personal data.
+	Detail map[string]string `json:"detail,omitempty"`
 }
 
 // Detail is a request with its requester's details and its timeline.
@@ -378,7 +484,22 @@ type Detail struct {
 	Entry
 	Requester      Requester `json:"requester"`
 	ResponseMethod string    `json:"response_method,omitempty"`
-	Timeline       []Event   `json:"timeline"`
+	PrincipalID    string    `json:"principal_id,omitempty"`
+	Case           *Case     `json:"case"`
+	Files          []File    `json:"files"`
+	// Blocking lists what stops the answer (not_verified, undecided:TYPE,
+	// fee_unpaid, incomplete); empty when it can go.
+	Blocking []string `json:"blocking"`
+	Timeline []Event  `json:"timeline"`
+}
+
+// File is a file kept with a request, without its content.
+type File struct {
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // Get returns a request with the requester's details (opened and audited)
@@ -395,15 +516,16 @@ func (s *Service) Get(ctx context.Context, a hogo.Actor, id string) (*Detail, er
 	if err != nil {
 		return nil, err
 	}
-	text, err := s.vault.OpenNote(ctx, r.Requester, requesterAD(r.ID))
+	sealed, err := s.requesterOf(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	var sealed struct {
-		Requester
-		ResponseMethod string `json:"response_method,omitempty"`
+	c, err := s.caseOf(ctx, r)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal([]byte(text), &sealed); err != nil {
+	files, err := s.store.ListRequestFiles(ctx, r.ID)
+	if err != nil {
 		return nil, err
 	}
 	l, digest := s.ledger()
@@ -423,10 +545,17 @@ func (s *Service) Get(ctx context.Context, a hogo.Actor, id string) (*Detail, er
 	if err != nil {
 		return nil, err
 	}
-	d := &Detail{Entry: s.entry(cal, r, calendar.DateOf(s.Now())), Requester: sealed.Requester, ResponseMethod: sealed.ResponseMethod}
+	d := &Detail{Entry: s.entry(cal, r, calendar.DateOf(s.Now())), Requester: sealed.Requester, ResponseMethod: sealed.ResponseMethod,
+		PrincipalID: r.PrincipalID, Case: c, Files: []File{}, Blocking: []string{}}
+	if r.Open() {
+		d.Blocking = append(d.Blocking, s.ready(r, c, l)...)
+	}
+	for _, f := range files {
+		d.Files = append(d.Files, File{ID: f.ID, Kind: f.Kind, ContentType: f.ContentType, Size: f.Size, CreatedAt: f.CreatedAt.In(hogo.Tokyo)})
+	}
 	for i := len(entries) - 1; i >= 0; i-- {
 		x := entries[i]
-		d.Timeline = append(d.Timeline, Event{At: x.Time.In(hogo.Tokyo), Actor: x.Actor, Action: x.Action, Outcome: x.Outcome})
+		d.Timeline = append(d.Timeline, Event{At: x.Time.In(hogo.Tokyo), Actor: x.Actor, Action: x.Action, Outcome: x.Outcome, Detail: x.Detail})
 	}
 	return d, nil
 }

@@ -660,3 +660,29 @@ func (db *DB) GetExceptionUse(ctx context.Context, id int64) (*hogo.ExceptionUse
 	}
 	return u, err
 }
+
+// DeleteRecords implements hogo.VaultWriter.
+func (t *txStore) DeleteRecords(ctx context.Context, principalID string, recordIDs []string) (int, error) {
+	if err := t.principalExists(ctx, principalID); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range recordIDs {
+		k := lookupKey{principal: principalID, recordID: id}
+		err := t.tx.QueryRowContext(ctx, `SELECT lookups FROM records WHERE principal_id = $1 AND id = $2`, principalID, id).Scan(&k.lookups)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if err := t.deleteLookups(ctx, []lookupKey{k}); err != nil {
+			return 0, err
+		}
+		if _, err := t.tx.ExecContext(ctx, `DELETE FROM records WHERE principal_id = $1 AND id = $2`, principalID, id); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}

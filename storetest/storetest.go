@@ -52,6 +52,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("AuditSeveralHandles", func(t *testing.T) { testSeveralHandles(t, h) })
 	t.Run("AuditList", func(t *testing.T) { testAuditList(t, h) })
 	t.Run("Vault", func(t *testing.T) { testVault(t, h) })
+	t.Run("Requests", func(t *testing.T) { testRequests(t, h) })
 }
 
 func wantCode(t *testing.T, err error, code string) {

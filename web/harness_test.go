@@ -20,6 +20,8 @@ import (
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/mail"
+	"hogo.example.jp/hogo/mail/smtptest"
 	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
@@ -80,6 +82,13 @@ func password(r hogo.Role) string    { return "pw-" + string(r) + "-correct-hors
 
 type harnessOption func(*harness)
 
+// withMail sends the requests' mail to a real SMTP server on loopback.
+func withMail(m *smtptest.Server) harnessOption {
+	return func(h *harness) {
+		h.srv.Requests.Mailer = &mail.Sender{Addr: m.Addr(), TLS: "none"}
+	}
+}
+
 // notReady leaves the server not ready, as it is during start-up.
 func notReady(h *harness) { h.srv.SetReady(false) }
 
@@ -123,6 +132,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		return st.Ledger, st.Digest
 	})
 	srv.Requests = requests.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
+	srv.Requests.Signer = key
 
 	h := &harness{t: t, srv: srv, db: db, staff: st, log: log, ledger: l, logs: logs,
 		users: map[hogo.Role]*hogo.User{}, passwords: map[hogo.Role]string{}, tokens: map[hogo.Role]string{}}
@@ -150,6 +160,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	}
 	h.ts = httptest.NewServer(srv.Handler())
 	t.Cleanup(h.ts.Close) // runs first: no request outlives the log
+	srv.Requests.BaseURL = h.ts.URL
 	return h
 }
 

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/requests"
 )
 
 // TestMessageKeysExist: every key a template or handler translates has
@@ -48,6 +50,29 @@ func TestMessageKeysExist(t *testing.T) {
 		}
 		check(f, string(b))
 		n++
+	}
+	dynamic := map[string][]string{
+		"requests.block.":   {"not_verified", "fee_unpaid", "incomplete", "undecided"},
+		"requests.doc.":     append(append([]string{}, ledger.IDDocumentKinds...), requests.AgentEvidenceKinds...),
+		"requests.pay.":     append(append([]string{}, ledger.FeePaymentMethods...), requests.PaymentWaived),
+		"requests.check.":   append(append([]string{}, requests.CheckMethods...), requests.CheckEmailCode),
+		"requests.outcome.": requests.Outcomes,
+		"requests.wait.":    append(append([]string{}, requests.WaitReasons...), requests.WaitDetails),
+		"portal.wait.":      append(append([]string{}, requests.WaitReasons...), requests.WaitDetails),
+		"requests.method.":  ledger.ResponseMethods,
+		"requests.agent.":   ledger.AgentKinds,
+		"requests.file.":    {hogo.FileIDCopy, hogo.FileAgentEvidence, hogo.FileAnswerLetter, hogo.FileAnswerArchive},
+		"requests.status.": {hogo.RequestReceived, hogo.RequestIncomplete, hogo.RequestWaiting, hogo.RequestInProgress,
+			hogo.RequestAnswered, hogo.RequestWithdrawn},
+		"requests.view.": requests.Views,
+		"requests.flag.": {"overdue", "due_soon"},
+	}
+	for prefix, list := range dynamic {
+		for _, k := range list {
+			if w, ok := messages[prefix+k]; !ok || w[0] == "" || w[1] == "" {
+				t.Errorf("message key %q has no words", prefix+k)
+			}
+		}
 	}
 	for _, rt := range ledger.RequestTypes {
 		if _, ok := messages["requests.type."+rt]; !ok {

@@ -86,7 +86,7 @@ func TestRequestIntakeAPI(t *testing.T) {
 	if r.status != http.StatusOK || !strings.Contains(string(r.body), rc.ReceiptNumber) || strings.Contains(string(r.body), "山田") {
 		t.Fatalf("queue: %d\n%s", r.status, r.body)
 	}
-	r = h.as(hogo.RoleDesk, "GET", "/api/v1/requests?"+url.Values{"status": {"incomplete"}}.Encode(), "")
+	r = h.as(hogo.RoleDesk, "GET", "/api/v1/requests?"+url.Values{"view": {"waiting"}}.Encode(), "")
 	if strings.Count(string(r.body), `"receipt_number"`) != 1 {
 		t.Errorf("incomplete queue:\n%s", r.body)
 	}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -15,6 +17,62 @@ func (s *Server) requestPortalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /requests/new", s.portalRequestSubmit)
 	mux.HandleFunc("GET /requests/status", s.portalStatusForm)
 	mux.HandleFunc("POST /requests/status", s.portalStatusSubmit)
+	mux.HandleFunc("POST /requests/status/{action}", s.portalStatusAction)
+	mux.HandleFunc("GET /requests/answer/{token}", s.portalAnswerPage)
+	mux.HandleFunc("POST /requests/answer/{token}", s.portalAnswerDownload)
+}
+
+// MaxPortalFiles is how many documents one portal submission may carry.
+const MaxPortalFiles = 3
+
+// portalBody bounds a portal form and parses it in memory: uploaded
+// identity documents must never be spooled to a temporary file in the
+// clear.
+func portalBody(w http.ResponseWriter, r *http.Request) error {
+	limit := int64(64 << 10)
+	multi := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+	if multi {
+		limit += MaxPortalFiles * (requests.MaxFileSize + 4<<10)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if multi {
+		return r.ParseMultipartForm(limit + 1<<20)
+	}
+	return r.ParseForm()
+}
+
+// portalFiles returns the documents of a portal form, by kind.
+func portalFiles(r *http.Request) (map[string][][]byte, error) {
+	out := map[string][][]byte{}
+	if r.MultipartForm == nil {
+		return out, nil
+	}
+	n := 0
+	for _, kind := range []string{hogo.FileIDCopy, hogo.FileAgentEvidence} {
+		for _, fh := range r.MultipartForm.File[kind] {
+			if fh.Size == 0 {
+				continue
+			}
+			n++
+			if n > MaxPortalFiles {
+				return nil, hogo.NewError(hogo.EINVALID, "file", "一度に送れる書類は%d点までです。", "at most %d documents at a time", MaxPortalFiles)
+			}
+			f, err := fh.Open()
+			if err != nil {
+				return nil, err
+			}
+			data, err := io.ReadAll(io.LimitReader(f, requests.MaxFileSize+1))
+			f.Close()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := requests.SniffFile(data); err != nil {
+				return nil, err
+			}
+			out[kind] = append(out[kind], data)
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) portalPage(r *http.Request, title string) *page {
@@ -60,9 +118,13 @@ func (s *Server) portalRequestSubmit(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusInternalServerError, hogo.ErrorMessageIn(err, p.Lang))
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		fail(http.StatusBadRequest, T(p.Lang, "portal.badform"))
+	if err := portalBody(w, r); err != nil {
+		fail(http.StatusRequestEntityTooLarge, T(p.Lang, "portal.toolarge"))
+		return
+	}
+	files, err := portalFiles(r)
+	if err != nil {
+		fail(httpStatus(hogo.ErrorCode(err)), hogo.ErrorMessageIn(err, p.Lang))
 		return
 	}
 	in := requests.Intake{Types: r.PostForm["types"], ResponseMethod: r.PostFormValue("response_method"),
@@ -75,7 +137,17 @@ func (s *Server) portalRequestSubmit(w http.ResponseWriter, r *http.Request) {
 		fail(httpStatus(hogo.ErrorCode(err)), hogo.ErrorMessageIn(err, p.Lang))
 		return
 	}
+	// The request is kept first: a document that fails to be kept does
+	// not lose the request, and the requester is told to send it again.
+	for kind, list := range files {
+		for _, d := range list {
+			if err := s.Requests.AddIntakeFile(r.Context(), remoteIP(r), rc.ID, kind, d); err != nil {
+				data["FileError"] = hogo.ErrorMessageIn(err, p.Lang)
+			}
+		}
+	}
 	data["Receipt"] = rc
+	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "portal_request", p)
 }
 
@@ -107,6 +179,133 @@ func (s *Server) portalStatusSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, httpStatus(hogo.ErrorCode(err)), "portal_status", p)
 		return
 	}
-	p.Data = map[string]any{"Status": st}
+	s.renderStatus(w, r, p, st, r.PostFormValue("receipt_number"), r.PostFormValue("secret"))
+}
+
+// renderStatus shows a request's status; the forms on it carry the
+// receipt number and secret the requester gave, so that each step proves
+// the request again.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, p *page, st *requests.Status, receipt, secret string) {
+	p.Data = map[string]any{"Status": st, "Receipt": strings.TrimSpace(receipt), "Secret": strings.TrimSpace(secret)}
+	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "portal_status", p)
+}
+
+// portalStatusAction is a step the requester takes on the status page:
+// enter the e-mailed code, send documents, download the answer.
+func (s *Server) portalStatusAction(w http.ResponseWriter, r *http.Request) {
+	p := s.portalPage(r, "portal.status.title")
+	p.Data = map[string]any{}
+	if !s.portalLimiter.Allow(remoteIP(r), s.Now()) {
+		p.Error = T(p.Lang, "portal.limited")
+		s.render(w, r, http.StatusTooManyRequests, "portal_status", p)
+		return
+	}
+	if err := s.requestsReady(); err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.render(w, r, http.StatusInternalServerError, "portal_status", p)
+		return
+	}
+	if err := portalBody(w, r); err != nil {
+		p.Error = T(p.Lang, "portal.toolarge")
+		s.render(w, r, http.StatusRequestEntityTooLarge, "portal_status", p)
+		return
+	}
+	ctx, remote := r.Context(), remoteIP(r)
+	receipt, secret := r.PostFormValue("receipt_number"), r.PostFormValue("secret")
+	var err error
+	switch r.PathValue("action") {
+	case "code":
+		if err = s.Requests.ConfirmCode(ctx, remote, receipt, secret, r.PostFormValue("code")); err == nil {
+			p.Flash = T(p.Lang, "portal.code.ok")
+		}
+	case "files":
+		var files map[string][][]byte
+		if files, err = portalFiles(r); err == nil {
+			n := 0
+			for kind, list := range files {
+				for _, d := range list {
+					if err = s.Requests.AddFileFromPortal(ctx, remote, receipt, secret, kind, d); err != nil {
+						break
+					}
+					n++
+				}
+			}
+			if err == nil && n == 0 {
+				err = hogo.NewError(hogo.EINVALID, "file", "ファイルを選んでください。", "choose a file")
+			}
+			if err == nil {
+				p.Flash = T(p.Lang, "portal.files.ok")
+			}
+		}
+	case "download":
+		var d *requests.Download
+		if d, err = s.Requests.PortalDownload(ctx, remote, receipt, secret, r.PostFormValue("kind")); err == nil {
+			serveFile(w, d.ContentType, d.Name, d.Data)
+			return
+		}
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	if hogo.ErrorCode(err) == hogo.ENOTFOUND && errors.Is(err, requests.ErrNoSuchRequest) {
+		time.Sleep(200 * time.Millisecond)
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.render(w, r, http.StatusNotFound, "portal_status", p)
+		return
+	}
+	if err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+	}
+	st, lerr := s.Requests.Lookup(ctx, remote, receipt, secret)
+	if lerr != nil {
+		p.Error = hogo.ErrorMessageIn(lerr, p.Lang)
+		s.render(w, r, httpStatus(hogo.ErrorCode(lerr)), "portal_status", p)
+		return
+	}
+	s.renderStatus(w, r, p, st, receipt, secret)
+}
+
+// portalAnswerPage is where a one-time link from a mail leads: it shows a
+// button, and only pressing it uses the link up (mail scanners that open
+// links do not).
+func (s *Server) portalAnswerPage(w http.ResponseWriter, r *http.Request) {
+	p := s.portalPage(r, "portal.answer.title")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if err := s.requestsReady(); err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.render(w, r, http.StatusInternalServerError, "portal_answer", p)
+		return
+	}
+	receipt, archive, err := s.Requests.LinkInfo(r.Context(), r.PathValue("token"))
+	if err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.render(w, r, httpStatus(hogo.ErrorCode(err)), "portal_answer", p)
+		return
+	}
+	p.Data = map[string]any{"Receipt": receipt, "Archive": archive, "Token": r.PathValue("token")}
+	s.render(w, r, http.StatusOK, "portal_answer", p)
+}
+
+func (s *Server) portalAnswerDownload(w http.ResponseWriter, r *http.Request) {
+	p := s.portalPage(r, "portal.answer.title")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if !s.portalLimiter.Allow(remoteIP(r), s.Now()) {
+		p.Error = T(p.Lang, "portal.limited")
+		s.render(w, r, http.StatusTooManyRequests, "portal_answer", p)
+		return
+	}
+	if err := s.requestsReady(); err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.render(w, r, http.StatusInternalServerError, "portal_answer", p)
+		return
+	}
+	d, err := s.Requests.UseLink(r.Context(), remoteIP(r), r.PathValue("token"))
+	if err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.render(w, r, httpStatus(hogo.ErrorCode(err)), "portal_answer", p)
+		return
+	}
+	serveFile(w, d.ContentType, d.Name, d.Data)
 }

@@ -260,6 +260,50 @@ var purposeBound = map[string]bool{
 	"GET /api/v1/principals/export":               true,
 }
 
+// requestSteps are the steps of handling a rights request (desk and
+// manager), whose success needs a request in the right state: the
+// matrix checks their refusals here, and request_flow_test.go walks them
+// to success.
+var requestSteps = map[string]bool{
+	"POST /api/v1/requests/{id}/complete":   true,
+	"POST /api/v1/requests/{id}/checks":     true,
+	"POST /api/v1/requests/{id}/code":       true,
+	"POST /api/v1/requests/{id}/payments":   true,
+	"POST /api/v1/requests/{id}/wait":       true,
+	"POST /api/v1/requests/{id}/resume":     true,
+	"POST /api/v1/requests/{id}/match":      true,
+	"POST /api/v1/requests/{id}/decisions":  true,
+	"POST /api/v1/requests/{id}/answer":     true,
+	"POST /api/v1/requests/{id}/deliver":    true,
+	"POST /api/v1/requests/{id}/withdraw":   true,
+	"POST /api/v1/requests/{id}/files":      true,
+	"GET /api/v1/requests/{id}/files/{fid}": true,
+}
+
+// TestRequestStepRoles: every step refuses the roles that do not handle
+// requests (admin, staff, auditor), with 403, audited.
+func TestRequestStepRoles(t *testing.T) {
+	h := newHarness(t)
+	doc := readOpenAPI(t)
+	n := 0
+	for _, op := range doc.operations() {
+		if !requestSteps[op.String()] {
+			continue
+		}
+		n++
+		for _, role := range []hogo.Role{hogo.RoleAdmin, hogo.RoleStaff, hogo.RoleAuditor} {
+			path := strings.ReplaceAll(strings.ReplaceAll(op.path, "{id}", "0123456789abcdefghijklmnop"), "{fid}", "x")
+			r := h.as(role, op.method, path, `{}`)
+			if r.status != http.StatusForbidden {
+				t.Errorf("%s as %s: %d, want 403\n%s", op, role, r.status, r.body)
+			}
+		}
+	}
+	if n != len(requestSteps) {
+		t.Errorf("%d of %d request steps are documented", n, len(requestSteps))
+	}
+}
+
 // TestAPIRoleMatrix walks every documented route with every role: each
 // call succeeds or is refused with 403, as the matrix says, and every
 // refusal is audited.
@@ -277,7 +321,7 @@ func TestAPIRoleMatrix(t *testing.T) {
 		}
 	}
 	for _, op := range doc.operations() {
-		if purposeBound[op.String()] {
+		if purposeBound[op.String()] || requestSteps[op.String()] {
 			continue
 		}
 		allowed, ok := allowedRoles[op.String()]

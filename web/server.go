@@ -127,6 +127,42 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/requests", s.api(s.apiRequests, queueRole)},
 		{"GET", "/api/v1/requests/{id}", s.api(s.apiGetRequest, queueRole)},
 		{"POST", "/api/v1/exceptions/{id}/review", s.api(s.apiReviewException, managerOnly)},
+		// The steps of handling a request (request_api.go).
+		{"POST", "/api/v1/requests/{id}/complete", s.api(requestStep(s, func(r *http.Request, c *who, id string, in completeBody) error {
+			return s.Requests.Complete(r.Context(), c.Actor, id, in.Requester, in.ResponseMethod)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/checks", s.api(requestStep(s, func(r *http.Request, c *who, id string, in requests.Check) error {
+			return s.Requests.RecordCheck(r.Context(), c.Actor, id, in)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/code", s.api(requestStep(s, func(r *http.Request, c *who, id string, in none) error {
+			return s.Requests.SendCode(r.Context(), c.Actor, id)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/payments", s.api(requestStep(s, func(r *http.Request, c *who, id string, in requests.Payment) error {
+			return s.Requests.RecordPayment(r.Context(), c.Actor, id, in)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/wait", s.api(requestStep(s, func(r *http.Request, c *who, id string, in waitBody) error {
+			return s.Requests.Wait(r.Context(), c.Actor, id, in.Reason, in.Note)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/resume", s.api(requestStep(s, func(r *http.Request, c *who, id string, in none) error {
+			return s.Requests.Resume(r.Context(), c.Actor, id)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/match", s.api(requestStep(s, func(r *http.Request, c *who, id string, in matchBody) error {
+			return s.Requests.Match(r.Context(), c.Actor, id, in.Principal)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/decisions", s.api(requestStep(s, func(r *http.Request, c *who, id string, in requests.DecisionInput) error {
+			return s.Requests.Decide(r.Context(), c.Actor, id, in)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/answer", s.api(requestStep(s, func(r *http.Request, c *who, id string, in none) error {
+			return s.Requests.Respond(r.Context(), c.Actor, id)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/deliver", s.api(requestStep(s, func(r *http.Request, c *who, id string, in none) error {
+			return s.Requests.Deliver(r.Context(), c.Actor, id)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/withdraw", s.api(requestStep(s, func(r *http.Request, c *who, id string, in noteBody) error {
+			return s.Requests.Withdraw(r.Context(), c.Actor, id, in.Note)
+		}), handleRole)},
+		{"POST", "/api/v1/requests/{id}/files", s.api(s.apiAddRequestFile, handleRole)},
+		{"GET", "/api/v1/requests/{id}/files/{fid}", s.api(s.apiRequestFile, handleRole)},
 	}
 }
 

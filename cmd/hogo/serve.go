@@ -17,6 +17,7 @@ import (
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/mail"
 	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/sqlstore"
 	"hogo.example.jp/hogo/staff"
@@ -34,6 +35,16 @@ type Config struct {
 	SecureCookies      bool
 	LogLevel           slog.Level
 	CheckpointEvery    time.Duration
+	// SMTP is the mail relay (host:port) for one-time codes and answers;
+	// empty leaves mail off. SMTPTLS is none, starttls, starttls-required
+	// or tls; the login comes from HOGO_SMTP_USER and HOGO_SMTP_PASSWORD.
+	SMTP, SMTPTLS, SMTPUser, SMTPPassword string
+	// MailFrom is the sender of mails (default: the complaint desk's
+	// address in the ledger).
+	MailFrom string
+	// PublicURL is the portal's address as requesters reach it, for links
+	// in mails (default: the address served).
+	PublicURL string
 }
 
 // Main is the running server: "hogo serve" and the end-to-end tests use it
@@ -93,6 +104,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	migrate := fs.Bool("migrate", envBool("HOGO_MIGRATE"), "migrate a PostgreSQL schema before serving")
 	secure := fs.Bool("secure-cookies", envBool("HOGO_SECURE_COOKIES"), "mark cookies Secure (set behind a TLS proxy)")
 	logLevel := fs.String("log-level", envOr("HOGO_LOG_LEVEL", "info"), "debug, info, warn or error")
+	smtpAddr := fs.String("smtp", envOr("HOGO_SMTP", ""), "mail relay host:port for codes and answers (env HOGO_SMTP; login from HOGO_SMTP_USER, HOGO_SMTP_PASSWORD)")
+	smtpTLS := fs.String("smtp-tls", envOr("HOGO_SMTP_TLS", "starttls"), "none, starttls, starttls-required or tls (env HOGO_SMTP_TLS)")
+	mailFrom := fs.String("mail-from", envOr("HOGO_MAIL_FROM", ""), "sender address of mails (env HOGO_MAIL_FROM; default the ledger's complaint desk)")
+	publicURL := fs.String("public-url", envOr("HOGO_PUBLIC_URL", ""), "the portal's public address, for links in mails (env HOGO_PUBLIC_URL)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -106,7 +121,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	m := &Main{
 		Config: Config{Data: *sf.data, DB: url, AuditKey: *sf.auditKey, Keys: *sf.keys, Addr: *addr, LedgerFile: *ledgerFile,
-			Demo: *demo, Migrate: *migrate, SecureCookies: *secure, LogLevel: lvl, CheckpointEvery: time.Minute},
+			Demo: *demo, Migrate: *migrate, SecureCookies: *secure, LogLevel: lvl, CheckpointEvery: time.Minute,
+			SMTP: *smtpAddr, SMTPTLS: *smtpTLS, SMTPUser: os.Getenv("HOGO_SMTP_USER"), SMTPPassword: os.Getenv("HOGO_SMTP_PASSWORD"),
+			MailFrom: *mailFrom, PublicURL: *publicURL},
 		Out: e.io.out, p: e.p,
 		Logger: slog.New(slog.NewJSONHandler(e.io.err, &slog.HandlerOptions{Level: lvl})),
 	}
@@ -160,6 +177,17 @@ func (m *Main) Run(ctx context.Context) error {
 	m.keys, m.keysPath = keys, keysPath
 	m.Server.Vault = vault.NewService(db, m.log, keys, m.currentLedger)
 	m.Server.Requests = requests.New(db, m.log, m.Server.Vault, m.currentLedger)
+	m.Server.Requests.Signer = key
+	m.Server.Requests.MailFrom = m.Config.MailFrom
+	if m.Config.SMTP != "" {
+		switch m.Config.SMTPTLS {
+		case "", "none", "starttls", "starttls-required", "tls":
+		default:
+			return fmt.Errorf("--smtp-tls %q is not known; use none, starttls, starttls-required or tls", m.Config.SMTPTLS)
+		}
+		m.Server.Requests.Mailer = &mail.Sender{Addr: m.Config.SMTP, TLS: m.Config.SMTPTLS, Username: m.Config.SMTPUser,
+			Password: m.Config.SMTPPassword}
+	}
 
 	// Listen first: a taken port must fail before the demo administrator
 	// is made, or its password, shown only once, would be lost.
@@ -182,6 +210,10 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.URL = "http://" + ln.Addr().String()
+	m.Server.Requests.BaseURL = m.Config.PublicURL
+	if m.Server.Requests.BaseURL == "" {
+		m.Server.Requests.BaseURL = m.URL
+	}
 	m.http = &http.Server{
 		Handler:           m.Server.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -211,6 +243,16 @@ func (m *Main) Run(ctx context.Context) error {
 		ht := time.NewTicker(NodeHeartbeat)
 		defer ht.Stop()
 		keysSeen := fileStamp(m.keysPath)
+		sweep := func() {
+			if n, err := m.Server.Requests.Sweep(bgCtx); err != nil && bgCtx.Err() == nil {
+				m.Logger.Error("identity document cleanup failed", "err", errorKindOf(err))
+			} else if n > 0 {
+				m.Logger.Info("identity documents deleted", "files", n)
+			}
+		}
+		sweep()
+		st := time.NewTicker(SweepEvery)
+		defer st.Stop()
 		for {
 			select {
 			case <-bgCtx.Done():
@@ -226,6 +268,8 @@ func (m *Main) Run(ctx context.Context) error {
 				if err := m.reportKEK(bgCtx); err != nil && bgCtx.Err() == nil {
 					m.Logger.Error("key report failed", "err", errorKindOf(err))
 				}
+			case <-st.C:
+				sweep()
 			case <-t.C:
 				if _, err := db.DeleteExpiredSessions(bgCtx, time.Now()); err != nil && bgCtx.Err() == nil {
 					m.Logger.Error("session cleanup failed")
@@ -255,6 +299,10 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	return nil
 }
+
+// SweepEvery is how often the server deletes identity documents past
+// their keeping (requests.id_copy_days after the request closed).
+var SweepEvery = time.Hour
 
 // KeyFileCheck is how often the server looks for a changed key file
 // ("hogo keys rotate" on this or another node).
