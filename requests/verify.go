@@ -324,20 +324,39 @@ func (s *Service) SendCode(ctx context.Context, a hogo.Actor, id string) error {
 	if err != nil {
 		return err
 	}
-	if det.Email == "" {
-		return hogo.NewError(hogo.EINVALID, "email", "請求者のメールアドレスがありません。", "the requester has no e-mail address")
+	// The code goes to the address the company holds for the matched
+	// principal, which proves more than the address the requester gave.
+	to, where := det.Email, "given"
+	if r.PrincipalID != "" {
+		v, err := s.vault.RightsView(ctx, a, r.PrincipalID, r.ReceiptNumber)
+		if err != nil {
+			return err
+		}
+		l, _ := s.ledger()
+	find:
+		for _, rec := range v.Records {
+			for k, val := range rec.Items {
+				if it := l.Item(rec.Category, k); it != nil && it.Type == ledger.TypeEmail && val != "" {
+					to, where = val, "registered"
+					break find
+				}
+			}
+		}
+	}
+	if to == "" {
+		return hogo.NewError(hogo.EINVALID, "email", "送り先のメールアドレスがありません（請求者も、照合した本人も）。", "there is no e-mail address to send to (neither the requester's nor the matched principal's)")
 	}
 	var b [4]byte
 	rand.Read(b[:])
 	code := fmt.Sprintf("%06d", (uint32(b[0])<<24|uint32(b[1])<<16|uint32(b[2])<<8|uint32(b[3]))%1000000)
 	if _, _, err := s.stepOn(ctx, a, r, c, "request.code_send", func(r *hogo.RightsRequest, c *Case, ev *env) (map[string]string, error) {
 		c.Code = &OneTimeCode{Hash: codeHash(r.ID, code), Expires: ev.now.Add(CodeTTL)}
-		return nil, nil
+		return map[string]string{"to": where}, nil
 	}); err != nil {
 		return err
 	}
 	l, _ := s.ledger()
-	m := s.message(l, det.Email, "【"+l.Organization.Name.Ja+"】本人確認コードのお知らせ（受付番号 "+r.ReceiptNumber+"）",
+	m := s.message(l, to, "【"+l.Organization.Name.Ja+"】本人確認コードのお知らせ（受付番号 "+r.ReceiptNumber+"）",
 		det.Name+" 様\n\n"+
 			"開示等の請求（受付番号 "+r.ReceiptNumber+"）について、ご本人確認のためのコードをお送りします。\n\n"+
 			"    確認コード: "+code+"\n\n"+

@@ -242,3 +242,27 @@ func checkArchive(t *testing.T, h *harness, data []byte, receipt string) {
 		t.Error("the manifest does not list the letter")
 	}
 }
+
+// TestRequestCodeGoesToRegisteredAddress: once the request is matched to a
+// principal, the one-time code goes to the address the company holds, not
+// to the one the requester wrote on the form.
+func TestRequestCodeGoesToRegisteredAddress(t *testing.T) {
+	relay := smtptest.Start(t)
+	h := newHarness(t, withMail(relay))
+	pid, _ := createPrincipal(h, taroBody)
+	r := h.as(hogo.RoleDesk, "POST", "/api/v1/requests", `{"types":["disclose"],"channel":"phone",
+		"requester":{"kind":"principal","name":"山田 太郎","email":"someone-else@example.jp"}}`)
+	var rc struct{ ID string }
+	r.decode(t, &rc)
+	h.step(hogo.RoleDesk, rc.ID, "match", fmt.Sprintf(`{"principal":%q}`, pid))
+	h.step(hogo.RoleDesk, rc.ID, "code", "")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	msgs, err := relay.Wait(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs[0].To) != 1 || msgs[0].To[0] != "taro@example.jp" {
+		t.Errorf("the code went to %v, want the registered address", msgs[0].To)
+	}
+}
