@@ -184,8 +184,16 @@ func (s *Service) Respond(ctx context.Context, a hogo.Actor, id string) error {
 		token = r.ID + "." + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 		ans.TokenHash, ans.TokenExpires = tokenHash(token), ev.now.Add(LinkTTL)
 	}
-	// Store the answer first: once composed it is never lost, whatever the
-	// mail does.
+	// Store the answer, its files and the step in one commit first: once
+	// composed it is never lost, whatever the mail does.
+	storeFiles := func(ctx context.Context, tx hogo.Tx) error {
+		for _, f := range files {
+			if err := tx.InsertRequestFile(ctx, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if _, _, err := s.stepOn(ctx, a, r, c, "request.answer_compose", func(r *hogo.RightsRequest, c *Case, ev *env) (map[string]string, error) {
 		c.Answer = ans
 		if method == DeliverPaper {
@@ -193,17 +201,9 @@ func (s *Service) Respond(ctx context.Context, a hogo.Actor, id string) error {
 			ans.SentAt = ev.now
 			r.Status, r.ClosedOn = hogo.RequestAnswered, ev.today.String()
 		}
-		return map[string]string{"method": method, "pages_bytes": strconv.Itoa(len(pdf)), "archive": strconv.FormatBool(ans.ArchiveID != "")}, nil
-	}); err != nil {
+		return map[string]string{"method": method, "letter_bytes": strconv.Itoa(len(pdf)), "archive": strconv.FormatBool(ans.ArchiveID != "")}, nil
+	}, storeFiles); err != nil {
 		return err
-	}
-	for _, f := range files {
-		e := a.Entry("request.file_add")
-		e.Target = r.ReceiptNumber
-		e.Detail = map[string]string{"kind": f.Kind, "content_type": f.ContentType, "size": strconv.FormatInt(f.Size, 10)}
-		if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertRequestFile(ctx, f) }, e); err != nil {
-			return err
-		}
 	}
 	if method == DeliverElectronic {
 		return s.send(ctx, a, r.ID, det, token)

@@ -133,7 +133,9 @@ func (s *Service) step(ctx context.Context, a hogo.Actor, id, action string, fn 
 	return s.stepOn(ctx, a, r, c, action, fn)
 }
 
-func (s *Service) stepOn(ctx context.Context, a hogo.Actor, r *hogo.RightsRequest, c *Case, action string, fn change) (*hogo.RightsRequest, *Case, error) {
+// also are further changes committed with the step (files of an answer).
+func (s *Service) stepOn(ctx context.Context, a hogo.Actor, r *hogo.RightsRequest, c *Case, action string, fn change,
+	also ...func(context.Context, hogo.Tx) error) (*hogo.RightsRequest, *Case, error) {
 	ev, err := s.env()
 	if err != nil {
 		return nil, nil, err
@@ -158,7 +160,14 @@ func (s *Service) stepOn(ctx context.Context, a hogo.Actor, r *hogo.RightsReques
 	}
 	detail["status"] = r.Status
 	e.Detail = detail
-	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.UpdateRequest(ctx, r) }, e); err != nil {
+	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+		for _, f := range also {
+			if err := f(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return tx.UpdateRequest(ctx, r)
+	}, e); err != nil {
 		return nil, nil, err
 	}
 	return r, c, nil
