@@ -325,3 +325,21 @@ func (c *Calendar) countOpen(x, y int64) int {
 func (c *Calendar) DeadlineDays(first Date, days int) Date {
 	return c.OnOrAfter(first.AddDays(days - 1))
 }
+
+// ReceptionDay returns the business day from which something that arrived
+// at t is handled: the day itself when it is a business day and t is
+// before the desk closes (close, minutes after midnight in Tokyo; a
+// negative close means the desk does not close early), else the next
+// business day. A request posted on the portal on a Saturday night is
+// handled from Monday (or the first business day after).
+func (c *Calendar) ReceptionDay(t time.Time, close int) Date {
+	tt := t.In(hogo.Tokyo)
+	d := DateOf(tt)
+	if !c.IsBusinessDay(d) {
+		return c.NextBusinessDay(d)
+	}
+	if close >= 0 && tt.Hour()*60+tt.Minute() >= close {
+		return c.NextBusinessDay(d)
+	}
+	return d
+}

@@ -272,3 +272,30 @@ func BenchmarkBuild(b *testing.B) {
 		ledgerCalendar(b)
 	}
 }
+
+// TestReceptionDay: what arrives after the desk closes, or on a closing
+// day, is handled from the next business day.
+func TestReceptionDay(t *testing.T) {
+	c := Administrative()
+	at := func(y int, m time.Month, d, h, min int) time.Time {
+		return time.Date(y, m, d, h, min, 0, 0, hogo.Tokyo)
+	}
+	for _, tc := range []struct {
+		t     time.Time
+		close int
+		want  string
+	}{
+		{at(2026, 11, 24, 10, 0), 17 * 60, "2026-11-24"},                        // Tuesday, open
+		{at(2026, 11, 24, 16, 59), 17 * 60, "2026-11-24"},                       // a minute before closing
+		{at(2026, 11, 24, 17, 0), 17 * 60, "2026-11-25"},                        // at closing
+		{at(2026, 11, 24, 23, 0), -1, "2026-11-24"},                             // no closing time
+		{at(2026, 11, 23, 10, 0), 17 * 60, "2026-11-24"},                        // 勤労感謝の日
+		{at(2026, 11, 28, 10, 0), 17 * 60, "2026-11-30"},                        // Saturday
+		{at(2026, 12, 28, 18, 0), 17 * 60, "2027-01-04"},                        // after closing before the year end
+		{time.Date(2026, 11, 24, 8, 30, 0, 0, time.UTC), 17 * 60, "2026-11-25"}, // 17:30 in Tokyo
+	} {
+		if got := c.ReceptionDay(tc.t, tc.close).String(); got != tc.want {
+			t.Errorf("ReceptionDay(%v, %d) = %s, want %s", tc.t, tc.close, got, tc.want)
+		}
+	}
+}

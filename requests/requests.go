@@ -206,7 +206,14 @@ func (s *Service) receive(ctx context.Context, a hogo.Actor, in Intake) (*Receip
 	if days == 0 {
 		days = ledger.DefaultTargetDays
 	}
-	due := cal.AddBusinessDays(received, days)
+	// Counting starts on the day the desk handles the request: a request
+	// that arrives after closing or on a closing day counts from the next
+	// business day (and the day of arrival itself is not counted).
+	closeAt := -1
+	if h := l.ComplaintDesk.Hours; h.Close.Set {
+		closeAt = h.Close.Minutes
+	}
+	due := cal.AddBusinessDays(cal.ReceptionDay(now, closeAt), days)
 	r := &hogo.RightsRequest{ID: vault.NewID(now), ReceiptNumber: newReceipt(received), Types: in.Types, Channel: in.Channel,
 		RequesterKind: rq.Kind, Status: hogo.RequestReceived, Missing: missing, ReceivedOn: received.String(), DueOn: due.String(),
 		CreatedAt: now, UpdatedAt: now}

@@ -16,7 +16,7 @@ echo "principals: $HOGO_BENCH_PRINCIPALS, load: $HOGO_BENCH_CLIENTS clients for 
 # One process: the data set is imported once (the import figure) and then
 # read, looked up and partly erased, in that order.
 go test -count=1 -timeout 60m -run '^$' \
-	-bench '^(BenchmarkVaultImportSJIS|BenchmarkVaultReadHTTP|BenchmarkVaultLookup|BenchmarkVaultErase100k)$' \
+	-bench '^(BenchmarkVaultImportSJIS|BenchmarkVaultReadHTTP|BenchmarkVaultLookup|BenchmarkRequestDisclosure|BenchmarkRequestPurposeNotification|BenchmarkVaultErase100k)$' \
 	-benchtime 1x ./cmd/hogo | grep -E '^Benchmark|^ok|FAIL'
 if [ -n "${HOGO_BENCH_POSTGRES:-}" ]; then
 	go test -count=1 -timeout 60m -run '^$' -bench '^BenchmarkVaultReadHTTPPostgres$' -benchtime 1x ./cmd/hogo | grep -E '^Benchmark|FAIL'

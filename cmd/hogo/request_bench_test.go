@@ -84,12 +84,12 @@ func BenchmarkRequestDisclosure(b *testing.B) {
 	// their commits.
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
-	per := (records - len(p.Records)) / 8
+	missing := records - len(p.Records)
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
 		go func(g int) {
 			defer wg.Done()
-			for i := 0; i < per; i++ {
+			for i := g; i < missing; i += 8 {
 				_, err := s.m.Server.Vault.AddRecord(ctx, mgr, pid, vault.NewRecord{Use: vault.Use{Purpose: "job_matching"}, Category: "job_seeker",
 					Source: "paper_form", Items: map[string]string{"name": "山田 太郎", "name_kana": "ヤマダ タロウ",
 						"email": fmt.Sprintf("taro%d.%d@example.jp", g, i), "phone": "090-1234-5678", "qualifications": "普通自動車第一種運転免許"}})
