@@ -91,7 +91,7 @@ const (
 // RequestService is the storage side of rights requests.
 type RequestService interface {
 	// ListRequests returns requests by due date (then receipt), with the
-	// given status ("" for all).
+	// given status, or "open" or "closed" ("" for all).
 	ListRequests(ctx context.Context, status string, limit int) ([]*RightsRequest, error)
 	GetRequest(ctx context.Context, id string) (*RightsRequest, error)
 	// FindRequestByReceipt returns the request with that receipt number.

@@ -441,7 +441,14 @@ func (s *Service) Queue(ctx context.Context, a hogo.Actor, view string) ([]Entry
 	if err != nil {
 		return nil, err
 	}
-	rs, err := s.store.ListRequests(ctx, "", 2000)
+	which := ""
+	switch view {
+	case ViewOpen, ViewDueSoon, ViewOverdue, ViewWaiting:
+		which = "open"
+	case ViewClosed:
+		which = "closed"
+	}
+	rs, err := s.store.ListRequests(ctx, which, 2000)
 	if err != nil {
 		return nil, err
 	}

@@ -47,13 +47,17 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 			e := hogo.Actor{Name: "hogo"}.Entry("request.files_delete")
 			e.Target = r.ReceiptNumber
 			e.Detail = map[string]string{"files": strconv.Itoa(len(ids)), "closed_on": r.ClosedOn, "id_copy_days": strconv.Itoa(days)}
-			if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
-				_, err := tx.DeleteRequestFiles(ctx, ids)
+			deleted := 0
+			// The count is what this node deleted: another node sweeping
+			// at the same time may have taken some first.
+			if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) (err error) {
+				deleted, err = tx.DeleteRequestFiles(ctx, ids)
+				e.Detail["files"] = strconv.Itoa(deleted)
 				return err
 			}, e); err != nil {
 				return total, err
 			}
-			total += len(ids)
+			total += deleted
 		}
 	}
 }

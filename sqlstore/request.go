@@ -56,7 +56,8 @@ func (db *DB) ListRequests(ctx context.Context, status string, limit int) ([]*ho
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := db.Read.QueryContext(ctx, `SELECT `+requestCols+` FROM requests WHERE ($1 = '' OR status = $1)
+	rows, err := db.Read.QueryContext(ctx, `SELECT `+requestCols+` FROM requests
+		WHERE ($1 = '' OR ($1 = 'open' AND closed_on = '') OR ($1 = 'closed' AND closed_on <> '') OR status = $1)
 		ORDER BY due_on, receipt_number LIMIT $2`, status, limit)
 	if err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func testRequests(t *testing.T, h Harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != 1 || got.FeeDue != 2000 || !bytes.Equal(got.Case, r.Case) || got.Open() != true || !slices.Equal(got.Types, r.Types) {
+	if got.Version != 1 || got.FeeDue != 2000 || !bytes.Equal(got.Case, r.Case) || !got.Open() || !slices.Equal(got.Types, r.Types) {
 		t.Fatalf("request read back as %+v", got)
 	}
 	// An update over the stored version goes; a stale one is a conflict.
