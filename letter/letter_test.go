@@ -2,9 +2,12 @@ package letter_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -372,11 +375,24 @@ func TestFontPath(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "FontPath") {
 		t.Errorf("Render with a missing font file: %v", err)
 	}
-	const debian = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
-	if _, err := os.Stat(debian); err != nil {
-		t.Skip("fonts-ipaexfont-gothic not installed")
+	// The font file a user would give: the embedded one, unpacked.
+	gz, err := os.ReadFile("fonts/ipaexg.ttf.gz")
+	if err != nil {
+		t.Fatal(err)
 	}
-	pdf := render(t, sample(3), letter.Options{FontPath: debian})
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ttf, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "ipaexg.ttf")
+	if err := os.WriteFile(path, ttf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pdf := render(t, sample(3), letter.Options{FontPath: path})
 	if !regexp.MustCompile(`/BaseFont /[A-Z]{6}\+ipaexg\b`).Match(pdf) {
 		t.Error("font from FontPath not used")
 	}

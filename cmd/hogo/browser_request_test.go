@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -18,7 +17,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -66,71 +64,6 @@ func startServerWith(t *testing.T, configure func(*Config)) (*Main, *syncBuffer)
 // up to 16 s after a start of up to 6 s.
 const requestPathTimeout = 90 * time.Second
 
-// newBrowserWithin is newBrowser with its own bound on the browser's
-// life, for a long walk through many pages.
-func newBrowserWithin(t *testing.T, timeout time.Duration) context.Context {
-	t.Helper()
-	path, skip := chromiumPath()
-	if skip != "" {
-		t.Skip(skip)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox, // the tests run as root in CI
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("lang", "ja-JP"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	tctx, tcancel := context.WithTimeout(context.Background(), timeout)
-	actx, acancel := chromedp.NewExecAllocator(tctx, opts...)
-	ctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(func(string, ...any) {}))
-	start := time.Now()
-	if err := chromedp.Do(ctx); err != nil {
-		cancel()
-		acancel()
-		tcancel()
-		t.Fatalf("start %s: %v", path, err)
-	}
-	t.Logf("browser started in %v", time.Since(start).Round(time.Millisecond))
-
-	var mu sync.Mutex
-	var problems []string
-	done := make(chan struct{})
-	msgs := chromedp.Console(ctx)
-	go func() {
-		defer close(done)
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if (m.IsException() || m.Type == chromedp.ConsoleError) && !expectedLoadError(m) {
-				mu.Lock()
-				problems = append(problems, fmt.Sprintf("%s %s (%s:%d)", m.Type, m, m.URL, m.Line+1))
-				mu.Unlock()
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		acancel()
-		tcancel()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		for _, p := range problems {
-			t.Errorf("browser console: %s", p)
-		}
-	})
-	return ctx
-}
 
 // elementWait bounds the wait for one element of a page already loaded.
 const elementWait = 5 * time.Second

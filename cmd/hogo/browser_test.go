@@ -118,6 +118,13 @@ func startServer(t *testing.T) *Main {
 // errors in any page (e.g. a CSP violation) fail the test.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserWithin(t, browserTimeout)
+}
+
+// newBrowserWithin is newBrowser with its own bound on the browser's life,
+// for a long walk through many pages.
+func newBrowserWithin(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
 	path, skip := chromiumPath()
 	if skip != "" {
 		t.Skip(skip)
@@ -139,7 +146,7 @@ func newBrowser(t *testing.T) context.Context {
 	)
 	// The deadline is on the allocator, so it bounds the start of the
 	// browser as well as every action.
-	tctx, tcancel := context.WithTimeout(context.Background(), browserTimeout)
+	tctx, tcancel := context.WithTimeout(context.Background(), timeout)
 	actx, acancel := chromedp.NewExecAllocator(tctx, opts...)
 	ctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(func(string, ...any) {}))
 	start := time.Now()
