@@ -64,7 +64,6 @@ func startServerWith(t *testing.T, configure func(*Config)) (*Main, *syncBuffer)
 // up to 16 s after a start of up to 6 s.
 const requestPathTimeout = 90 * time.Second
 
-
 // elementWait bounds the wait for one element of a page already loaded.
 const elementWait = 5 * time.Second
 
