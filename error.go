@@ -15,10 +15,13 @@ const (
 	EUNAUTHORIZED        = "unauthorized"
 	EFORBIDDEN           = "forbidden"
 	EPURPOSENOTPERMITTED = "purpose_not_permitted"
-	ELOCKED              = "locked"
-	ERATELIMITED         = "rate_limited"
-	ESCHEMA              = "schema_mismatch"
-	EINTERNAL            = "internal"
+	// ENOLAWFULBASIS: a provision to a third party has no lawful basis
+	// (APPI Art. 27, 28) for at least one principal; nothing went out.
+	ENOLAWFULBASIS = "no_lawful_basis"
+	ELOCKED        = "locked"
+	ERATELIMITED   = "rate_limited"
+	ESCHEMA        = "schema_mismatch"
+	EINTERNAL      = "internal"
 )
 
 // Error is the domain error: a fixed code and a message written for the person

@@ -24,6 +24,9 @@ type Principal struct {
 	// Suspended holds the purposes whose use the principal had stopped
 	// (利用停止, APPI Art. 35); "*" stops every use.
 	Suspended []string
+	// Consents are the principal's consents, withdrawn ones included;
+	// filled by GetPrincipal.
+	Consents []*Consent
 }
 
 // Record is what was acquired about a principal in one category of the
@@ -168,6 +171,8 @@ type VaultWriter interface {
 type Tx interface {
 	VaultWriter
 	RequestWriter
+	ConsentWriter
+	ProvisionWriter
 }
 
 // AuditWrite is a change and the audit entries that record it. The store

@@ -20,6 +20,7 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/calendar"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/letter"
 	"hogo.example.jp/hogo/vault"
 )
@@ -442,6 +443,10 @@ type Package struct {
 	Purposes []PurposeLine
 	// WithheldCategories are categories the ledger does not disclose.
 	WithheldCategories []string
+	// Provisions are the provision records that include the principal.
+	Provisions []provision.Record
+	// Consents are the principal's consents, withdrawn ones included.
+	Consents []vault.ConsentView
 	types              map[string]bool
 }
 
@@ -470,6 +475,21 @@ func (s *Service) gather(ctx context.Context, a hogo.Actor, r *hogo.RightsReques
 	for t, d := range c.Decisions {
 		if d.Outcome == Granted || d.Outcome == Partial || d.Outcome == Impossible {
 			p.types[t] = true
+		}
+	}
+	// Provision records: disclosed on their own request (APPI Art. 33(5))
+	// and with a disclosure. They outlive an erasure for their retention.
+	if r.PrincipalID != "" && s.Provisions != nil && (p.types[ledger.ReqDiscloseRecords] || p.types[ledger.ReqDisclose]) {
+		recs, err := s.Provisions.ForPrincipal(ctx, r.PrincipalID)
+		if err != nil {
+			return nil, err
+		}
+		p.Provisions = recs
+		e := a.Entry("provision.disclose")
+		e.Principal, e.Target = r.PrincipalID, r.ReceiptNumber
+		e.Detail = map[string]string{"records": strconv.Itoa(len(recs))}
+		if err := s.audit.Append(ctx, e); err != nil {
+			return nil, err
 		}
 	}
 	if r.PrincipalID == "" || !(p.types[ledger.ReqDisclose] || p.types[ledger.ReqNotifyPurpose]) {
@@ -504,6 +524,11 @@ func (s *Service) gather(ctx context.Context, a hogo.Actor, r *hogo.RightsReques
 	}
 	v.Records = kept
 	p.View = v
+	if p.types[ledger.ReqDisclose] {
+		if p.Consents, err = s.vault.Consents(ctx, a, r.PrincipalID); err != nil {
+			return nil, err
+		}
+	}
 	seen := map[string]bool{}
 	for _, rec := range v.Records {
 		cat := ev.l.Category(rec.Category)
@@ -828,7 +853,19 @@ func (s *Service) fulfilment(t string, d *Decision, pkg *Package, method string,
 	case ledger.ReqStopProvision:
 		return []string{"あなたの個人データの第三者への提供を停止いたしました。今後、法令に基づく場合を除き、第三者に提供いたしません。"}, nil
 	case ledger.ReqDiscloseRecords:
-		return []string{"当社には、あなたの個人データを第三者に提供した記録、および第三者から受領した記録はありません。"}, nil
+		if len(pkg.Provisions) == 0 {
+			return []string{"当社には、あなたの個人データを第三者に提供した記録はありません。"}, nil
+		}
+		tb := &letter.Table{Header: []string{"提供日", "提供先", "提供した項目", "根拠"}, Widths: []float64{1, 2, 2, 2}}
+		for _, x := range pkg.Provisions {
+			on, _ := calendar.ParseDate(x.ProvidedOn)
+			to := x.RecipientName
+			if x.Address != "" {
+				to += "（" + x.Address + "）"
+			}
+			tb.Rows = append(tb.Rows, []string{calendar.FormatJapanese(on), to, strings.Join(x.ItemNames, "、"), x.Statement})
+		}
+		return []string{"あなたの個人データを第三者に提供した記録（個人情報保護法第29条）は、次のとおりです。"}, tb
 	}
 	return nil, nil
 }
@@ -844,8 +881,8 @@ type Disclosure struct {
 	Suspended     []string          `json:"suspended_purposes"`
 	ProvisionStop bool              `json:"provision_stopped"`
 	// Consents and ProvisionRecords are listed as kept; empty when none.
-	Consents         []any         `json:"consents"`
-	ProvisionRecords []any         `json:"provision_records"`
+	Consents         []vault.ConsentView `json:"consents"`
+	ProvisionRecords []provision.Record  `json:"provision_records"`
 	Purposes         []PurposeLine `json:"purposes"`
 	UseLog           []UseEntry    `json:"use_log,omitempty"`
 }
@@ -872,7 +909,7 @@ func (s *Service) archive(r *hogo.RightsRequest, pkg *Package, pdf []byte, ev *e
 	v := pkg.View
 	doc := Disclosure{Format: DisclosureFormat, ReceiptNumber: r.ReceiptNumber, CreatedAt: ev.now.In(hogo.Tokyo),
 		Organization: l.Organization.Name.Ja, Principal: v.ID, Records: make([]DisclosedRecord, 0, len(v.Records)),
-		Suspended: []string{}, Consents: []any{}, ProvisionRecords: []any{}, Purposes: pkg.Purposes, UseLog: pkg.UseLog,
+		Suspended: []string{}, Consents: nonNil(pkg.Consents), ProvisionRecords: nonNil(pkg.Provisions), Purposes: pkg.Purposes, UseLog: pkg.UseLog,
 		ProvisionStop: vault.ProvisionStopped(v.Suspended)}
 	for _, x := range v.Suspended {
 		if x != vault.StopProvision {
@@ -978,4 +1015,11 @@ func (s *Service) archive(r *hogo.RightsRequest, pkg *Package, pdf []byte, ev *e
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -20,6 +20,7 @@ import (
 	"hogo.example.jp/hogo/calendar"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
+	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/vault"
 )
 
@@ -47,6 +48,10 @@ type Service struct {
 	BaseURL string
 	// Signer signs electronic disclosures; nil leaves them unsigned.
 	Signer Signer
+	// Provisions gives the provision records of a principal, for the
+	// disclosure of provision records (APPI Art. 33(5)) and the
+	// disclosure package.
+	Provisions *provision.Service
 
 	mu     sync.Mutex
 	digest string

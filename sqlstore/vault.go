@@ -369,7 +369,8 @@ func (t *txStore) ErasePrincipals(ctx context.Context, ids []string, at time.Tim
 		if err := t.deleteLookups(ctx, keys); err != nil {
 			return nil, err
 		}
-		for _, q := range []string{`DELETE FROM suspensions WHERE principal_id IN (`, `DELETE FROM records WHERE principal_id IN (`} {
+		for _, q := range []string{`DELETE FROM suspensions WHERE principal_id IN (`, `DELETE FROM consents WHERE principal_id IN (`,
+			`DELETE FROM records WHERE principal_id IN (`} {
 			if _, err := t.tx.ExecContext(ctx, q+list+`)`, args...); err != nil {
 				return nil, err
 			}
@@ -448,7 +449,7 @@ func (t *txStore) ReviewExceptionUse(ctx context.Context, id int64, status, revi
 	return nil
 }
 
-const getPrincipalSQL = `SELECT p.wrapped_key, p.created_at, p.updated_at, p.suspensions,
+const getPrincipalSQL = `SELECT p.wrapped_key, p.created_at, p.updated_at, p.suspensions, p.consents,
 		r.id, r.category, r.source, r.acquired_at, r.purposes, r.notice_version, r.sealed, r.version, r.created_at, r.updated_at
 	FROM principals p LEFT JOIN records r ON r.principal_id = p.id
 	WHERE p.id = $1 ORDER BY r.id`
@@ -465,13 +466,13 @@ func (db *DB) GetPrincipal(ctx context.Context, id string) (*hogo.Principal, err
 		return nil, err
 	}
 	var p *hogo.Principal
-	suspended := 0
+	suspended, consents := 0, 0
 	for rows.Next() {
 		var created, updated int64
 		var rid, cat, src, purposes, notice sql.NullString
 		var acq, c, u, ver sql.NullInt64
 		var key, sealed []byte
-		if err := rows.Scan(&key, &created, &updated, &suspended, &rid, &cat, &src, &acq, &purposes, &notice, &sealed, &ver, &c, &u); err != nil {
+		if err := rows.Scan(&key, &created, &updated, &suspended, &consents, &rid, &cat, &src, &acq, &purposes, &notice, &sealed, &ver, &c, &u); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -501,6 +502,11 @@ func (db *DB) GetPrincipal(ctx context.Context, id string) (*hogo.Principal, err
 	}
 	if suspended > 0 {
 		if p.Suspended, err = db.suspensions(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	if consents > 0 {
+		if p.Consents, err = db.ListConsents(ctx, id); err != nil {
 			return nil, err
 		}
 	}

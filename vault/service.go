@@ -48,6 +48,7 @@ type Service struct {
 type Store interface {
 	hogo.VaultService
 	hogo.SettingService
+	hogo.ConsentService
 }
 
 // notesOwner is the ID the notes key is bound to, as a principal's key is
@@ -579,7 +580,7 @@ func checkUseIn(l *ledger.Ledger, u Use) error {
 // audit entry of a read (or refusal) not under an exception is added to it
 // for the caller to append with others, in one commit.
 func (s *Service) read(ctx context.Context, l *ledger.Ledger, a hogo.Actor, p *hogo.Principal, u Use, action string, pending *[]*hogo.AuditEntry) (*View, error) {
-	sub := subject(p.Suspended)
+	sub := subjectOf(l, p, s.Now())
 	v := &View{ID: p.ID, CreatedAt: p.CreatedAt.In(hogo.Tokyo), Suspended: p.Suspended, Records: make([]*RecordView, 0, len(p.Records))}
 	var first *access.Decision
 	var dk tink.AEAD
@@ -775,7 +776,7 @@ func (s *Service) AddRecord(ctx context.Context, a hogo.Actor, principal string,
 		return "", err
 	}
 	d := access.Decide(l, access.Request{Role: a.Role, Category: in.Category, Purpose: in.Purpose, Op: access.Write,
-		Items: keysOf(in.Items), Exception: in.Exception, Justification: in.Justification}, subject(p.Suspended))
+		Items: keysOf(in.Items), Exception: in.Exception, Justification: in.Justification}, subjectOf(l, p, s.Now()))
 	if !d.Allowed {
 		if d.Err.Code == hogo.EINVALID {
 			return "", d.Err
@@ -875,7 +876,7 @@ func (s *Service) UpdateRecord(ctx context.Context, a hogo.Actor, principal, rec
 		}
 	}
 	d := access.Decide(l, access.Request{Role: a.Role, Category: r.Category, Purpose: ch.Purpose, Op: access.Write,
-		Items: changed, Exception: ch.Exception, Justification: ch.Justification}, subject(p.Suspended))
+		Items: changed, Exception: ch.Exception, Justification: ch.Justification}, subjectOf(l, p, s.Now()))
 	if !d.Allowed {
 		if d.Err.Code == hogo.EINVALID {
 			return 0, d.Err

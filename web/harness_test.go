@@ -22,6 +22,7 @@ import (
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
 	"hogo.example.jp/hogo/mail/smtptest"
+	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
@@ -131,7 +132,9 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		st := srv.Ledger()
 		return st.Ledger, st.Digest
 	})
+	srv.Provisions = provision.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
 	srv.Requests = requests.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
+	srv.Requests.Provisions = srv.Provisions
 	srv.Requests.Signer = key
 
 	h := &harness{t: t, srv: srv, db: db, staff: st, log: log, ledger: l, logs: logs,

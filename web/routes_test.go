@@ -241,6 +241,8 @@ var allowedRoles = map[string][]hogo.Role{
 	"POST /api/v1/requests":            {hogo.RoleDesk, hogo.RoleManager},
 	"GET /api/v1/requests":             {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/requests/{id}":        {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/consents/reconsent":   {hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/provisions":           {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
 }
 
 // purposeBound are the vault's routes, whose answer the ledger decides
@@ -280,6 +282,17 @@ var requestSteps = map[string]bool{
 	"GET /api/v1/requests/{id}/files/{fid}": true,
 }
 
+// principalRoutes need a principal or a provision in the right state:
+// their refusals are checked with the request steps', their successes in
+// consent_test.go and provision_test.go.
+var principalRoutes = map[string][]hogo.Role{
+	"GET /api/v1/principals/{id}/consents":          {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/principals/{id}/consents":         {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
+	"DELETE /api/v1/principals/{id}/consents/{cid}": {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
+	"POST /api/v1/provisions":                       {hogo.RoleStaff, hogo.RoleManager},
+	"GET /api/v1/provisions/{id}/export":            {hogo.RoleStaff, hogo.RoleManager},
+}
+
 // TestRequestStepRoles: every step refuses the roles that do not handle
 // requests (admin, staff, auditor), with 403, audited.
 func TestRequestStepRoles(t *testing.T) {
@@ -302,6 +315,26 @@ func TestRequestStepRoles(t *testing.T) {
 	if n != len(requestSteps) {
 		t.Errorf("%d of %d request steps are documented", n, len(requestSteps))
 	}
+	n = 0
+	for _, op := range doc.operations() {
+		allowed, ok := principalRoutes[op.String()]
+		if !ok {
+			continue
+		}
+		n++
+		for _, role := range hogo.Roles {
+			if slices.Contains(allowed, role) {
+				continue
+			}
+			path := strings.NewReplacer("{id}", "0123456789abcdefghijklmnop", "{cid}", "0123456789abcdefghijklmnop").Replace(op.path)
+			if r := h.as(role, op.method, path, `{}`); r.status != http.StatusForbidden {
+				t.Errorf("%s as %s: %d, want 403\n%s", op, role, r.status, r.body)
+			}
+		}
+	}
+	if n != len(principalRoutes) {
+		t.Errorf("%d of %d principal routes are documented", n, len(principalRoutes))
+	}
 }
 
 // TestAPIRoleMatrix walks every documented route with every role: each
@@ -321,7 +354,7 @@ func TestAPIRoleMatrix(t *testing.T) {
 		}
 	}
 	for _, op := range doc.operations() {
-		if purposeBound[op.String()] || requestSteps[op.String()] {
+		if _, p := principalRoutes[op.String()]; purposeBound[op.String()] || requestSteps[op.String()] || p {
 			continue
 		}
 		allowed, ok := allowedRoles[op.String()]

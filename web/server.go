@@ -21,6 +21,7 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/staff"
 	"hogo.example.jp/hogo/vault"
@@ -51,6 +52,8 @@ type Server struct {
 	Vault *vault.Service
 	// Requests receives and keeps rights requests.
 	Requests *requests.Service
+	// Provisions provides personal data to third parties and records it.
+	Provisions *provision.Service
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// SecureCookies marks cookies Secure; on by default behind TLS.
@@ -127,6 +130,13 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/requests", s.api(s.apiRequests, queueRole)},
 		{"GET", "/api/v1/requests/{id}", s.api(s.apiGetRequest, queueRole)},
 		{"POST", "/api/v1/exceptions/{id}/review", s.api(s.apiReviewException, managerOnly)},
+		{"GET", "/api/v1/principals/{id}/consents", s.api(s.apiConsents, consentReader)},
+		{"POST", "/api/v1/principals/{id}/consents", s.api(s.apiGiveConsent, consentRole)},
+		{"DELETE", "/api/v1/principals/{id}/consents/{cid}", s.api(s.apiWithdrawConsent, consentRole)},
+		{"GET", "/api/v1/consents/reconsent", s.api(s.apiReconsent, reviewers)},
+		{"POST", "/api/v1/provisions", s.api(s.apiProvide, provideRole)},
+		{"GET", "/api/v1/provisions", s.api(s.apiProvisions, provisionReader)},
+		{"GET", "/api/v1/provisions/{id}/export", s.api(s.apiProvisionExport, provideRole)},
 		// The steps of handling a request (request_api.go).
 		{"POST", "/api/v1/requests/{id}/complete", s.api(requestStep(s, func(r *http.Request, c *who, id string, in completeBody) error {
 			return s.Requests.Complete(r.Context(), c.Actor, id, in.Requester, in.ResponseMethod)
@@ -309,6 +319,8 @@ func httpStatus(code string) int {
 		return http.StatusUnauthorized
 	case hogo.EFORBIDDEN, hogo.EPURPOSENOTPERMITTED:
 		return http.StatusForbidden
+	case hogo.ENOLAWFULBASIS:
+		return http.StatusUnprocessableEntity
 	case hogo.ELOCKED:
 		return http.StatusLocked
 	case hogo.ERATELIMITED:
@@ -346,6 +358,15 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if b.Error.Code == hogo.ERATELIMITED {
 		w.Header().Set("Retry-After", "60")
+	}
+	var re *provision.RefusedError
+	if errors.As(err, &re) {
+		// The principals refused and why (opaque IDs and reason codes).
+		writeJSON(w, httpStatus(b.Error.Code), struct {
+			errorBody
+			Refusals []provision.Refusal `json:"refusals"`
+		}{b, re.Refusals})
+		return
 	}
 	writeJSON(w, httpStatus(b.Error.Code), b)
 }
