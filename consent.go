@@ -36,8 +36,8 @@ type Consent struct {
 	ExpiresAt time.Time
 	// WithdrawnAt is when it was withdrawn (zero while it stands), by whom
 	// and through which channel (desk, portal, api).
-	WithdrawnAt time.Time
-	WithdrawnBy string
+	WithdrawnAt  time.Time
+	WithdrawnBy  string
 	WithdrawnVia string
 }
 

@@ -20,8 +20,8 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/calendar"
 	"hogo.example.jp/hogo/ledger"
-	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/letter"
+	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/vault"
 )
 
@@ -447,7 +447,7 @@ type Package struct {
 	Provisions []provision.Record
 	// Consents are the principal's consents, withdrawn ones included.
 	Consents []vault.ConsentView
-	types              map[string]bool
+	types    map[string]bool
 }
 
 // Disclosed reports whether the answer discloses data.
@@ -883,8 +883,8 @@ type Disclosure struct {
 	// Consents and ProvisionRecords are listed as kept; empty when none.
 	Consents         []vault.ConsentView `json:"consents"`
 	ProvisionRecords []provision.Record  `json:"provision_records"`
-	Purposes         []PurposeLine `json:"purposes"`
-	UseLog           []UseEntry    `json:"use_log,omitempty"`
+	Purposes         []PurposeLine       `json:"purposes"`
+	UseLog           []UseEntry          `json:"use_log,omitempty"`
 }
 
 // DisclosedRecord is one record as disclosed.

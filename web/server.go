@@ -54,8 +54,8 @@ type Server struct {
 	Requests *requests.Service
 	// Provisions provides personal data to third parties and records it.
 	Provisions *provision.Service
-	Logger   *slog.Logger
-	Now      func() time.Time
+	Logger     *slog.Logger
+	Now        func() time.Time
 	// SecureCookies marks cookies Secure; on by default behind TLS.
 	SecureCookies bool
 
