@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -405,46 +406,9 @@ func (s *Service) Provide(ctx context.Context, a hogo.Actor, in Input) (*Record,
 	if format != "csv" && format != "xlsx" && format != "json" {
 		return nil, hogo.NewError(hogo.EINVALID, "format", "出力形式（format）は csv、xlsx、json のいずれかです。", "format is csv, xlsx or json")
 	}
-	d, err := Check(l, in)
-	if err != nil {
-		if hogo.ErrorCode(err) == hogo.ENOLAWFULBASIS {
-			s.refused(ctx, a, in, err.(*hogo.Error).Message, nil)
-		}
-		return nil, err
-	}
-	if len(d.Candidates) > 1 {
-		held, err := s.vault.CategoriesOf(ctx, in.Principals[0])
-		if err != nil {
-			return nil, err
-		}
-		if err := d.Narrow(held); err != nil {
-			return nil, err
-		}
-	} else if err := d.Narrow(nil); err != nil {
-		return nil, err
-	}
-	ps, err := s.vault.ForProvision(ctx, in.Principals, d.Category.ID, in.Items)
+	d, ps, now, err := s.decide(ctx, a, l, in)
 	if err != nil {
 		return nil, err
-	}
-	now := s.Now()
-	if refusals := Judge(l, in, ps, now); len(refusals) > 0 {
-		counts := map[string]int{}
-		for _, r := range refusals {
-			counts[r.Reason]++
-		}
-		var parts []string
-		for _, k := range []string{ReasonNoConsent, ReasonProvisionStopped, ReasonSuspended, ReasonNotHeld} {
-			if counts[k] > 0 {
-				parts = append(parts, k+"="+strconv.Itoa(counts[k]))
-			}
-		}
-		e := hogo.NewError(hogo.ENOLAWFULBASIS, "principals",
-			"%d人の本人について提供の法的根拠がないため、誰の個人データも提供していません（%s）。同意の記録、提供の停止、利用停止を確かめてください。",
-			"%d of the principals have no lawful basis for this provision, so nothing was provided (%s); check their consents and stops", len(refusals), strings.Join(parts, ", "))
-		e.Reason = refusals[0].Reason
-		s.refused(ctx, a, in, strings.Join(parts, ","), refusals)
-		return nil, &RefusedError{Err: e, Refusals: refusals}
 	}
 	p := &hogo.Provision{ID: vault.NewID(now), Recipient: in.Recipient, Basis: in.Basis, Exception: in.Exception, Foreign: d.Foreign,
 		Category: d.Category.ID, Items: in.Items, Principals: in.Principals, ProvidedAt: now, Actor: a.Name, ExportFormat: format}
@@ -498,6 +462,98 @@ func (s *Service) Provide(ctx context.Context, a hogo.Actor, in Input) (*Record,
 	}
 	r := s.record(l, p)
 	return &r, nil
+}
+
+// decide runs the rules, reads the principals and judges each; a refusal
+// is audited and returned as an error.
+func (s *Service) decide(ctx context.Context, a hogo.Actor, l *ledger.Ledger, in Input) (*Decision, []vault.Provided, time.Time, error) {
+	fail := func(err error) (*Decision, []vault.Provided, time.Time, error) { return nil, nil, time.Time{}, err }
+	d, err := Check(l, in)
+	if err != nil {
+		var he *hogo.Error
+		if errors.As(err, &he) && he.Code == hogo.ENOLAWFULBASIS {
+			s.refused(ctx, a, in, he.Message, nil)
+		}
+		return fail(err)
+	}
+	if len(d.Candidates) > 1 {
+		held, err := s.vault.CategoriesOf(ctx, in.Principals[0])
+		if err != nil {
+			return fail(err)
+		}
+		if err := d.Narrow(held); err != nil {
+			return fail(err)
+		}
+	} else if err := d.Narrow(nil); err != nil {
+		return fail(err)
+	}
+	ps, err := s.vault.ForProvision(ctx, in.Principals, d.Category.ID, in.Items)
+	if err != nil {
+		return fail(err)
+	}
+	now := s.Now()
+	if refusals := Judge(l, in, ps, now); len(refusals) > 0 {
+		counts := map[string]int{}
+		for _, r := range refusals {
+			counts[r.Reason]++
+		}
+		var parts []string
+		for _, k := range []string{ReasonNoConsent, ReasonProvisionStopped, ReasonSuspended, ReasonNotHeld} {
+			if counts[k] > 0 {
+				parts = append(parts, k+"="+strconv.Itoa(counts[k]))
+			}
+		}
+		e := hogo.NewError(hogo.ENOLAWFULBASIS, "principals",
+			"%d人の本人について提供の法的根拠がないため、誰の個人データも提供していません（%s）。同意の記録、提供の停止、利用停止を確かめてください。",
+			"%d of the principals have no lawful basis for this provision, so nothing was provided (%s); check their consents and stops", len(refusals), strings.Join(parts, ", "))
+		e.Reason = refusals[0].Reason
+		s.refused(ctx, a, in, strings.Join(parts, ","), refusals)
+		return fail(&RefusedError{Err: e, Refusals: refusals})
+	}
+	return d, ps, now, nil
+}
+
+// Preview is the decision on a provision, shown before anything goes out.
+type Preview struct {
+	Category  string    `json:"category"`
+	Foreign   string    `json:"foreign,omitempty"`
+	Statement string    `json:"statement"`
+	Count     int       `json:"count"`
+	Refusals  []Refusal `json:"refusals,omitempty"`
+	// Err is the refusal, when there is one.
+	Err *hogo.Error `json:"-"`
+}
+
+// Preview decides a provision without providing: the console shows the
+// legal-basis decision before the member of staff confirms. Reading the
+// principals for it is audited.
+func (s *Service) Preview(ctx context.Context, a hogo.Actor, in Input) (*Preview, error) {
+	if !slices.Contains(ProvideRoles, a.Role) {
+		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "役割「%s」は第三者提供を行えません。", "role %q may not provide personal data to third parties", string(a.Role))
+	}
+	l, _ := s.ledger()
+	if l == nil {
+		return nil, hogo.NewError(hogo.EINTERNAL, "", "台帳が読み込まれていません。", "no ledger is loaded")
+	}
+	d, ps, _, err := s.decide(ctx, a, l, in)
+	pv := &Preview{Statement: statements[in.Basis], Count: len(in.Principals)}
+	var re *RefusedError
+	var he *hogo.Error
+	switch {
+	case errors.As(err, &re):
+		pv.Refusals, pv.Err = re.Refusals, re.Err
+		return pv, nil
+	case errors.As(err, &he) && he.Code == hogo.ENOLAWFULBASIS:
+		pv.Err = he
+		return pv, nil
+	case err != nil:
+		return nil, err
+	}
+	pv.Category, pv.Foreign = d.Category.ID, d.Foreign
+	e := a.Entry("provision.preview")
+	e.Category = d.Category.ID
+	e.Detail = map[string]string{"recipient": in.Recipient, "basis": in.Basis, "principals": strconv.Itoa(len(ps))}
+	return pv, s.audit.Append(ctx, e)
 }
 
 // RefusedError is a provision refused for want of a lawful basis, with the

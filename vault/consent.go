@@ -382,3 +382,141 @@ func (s *Service) ReconsentList(ctx context.Context, a hogo.Actor, limit int) ([
 	}
 	return out, nil
 }
+
+// Receipt is a consent receipt for the principal, with the fields of the
+// Kantara Initiative's consent receipt and ISO/IEC TS 27560.
+type Receipt struct {
+	Version          string             `json:"version"`
+	Jurisdiction     string             `json:"jurisdiction"`
+	ConsentTimestamp time.Time          `json:"consentTimestamp"`
+	CollectionMethod string             `json:"collectionMethod"`
+	ConsentReceiptID string             `json:"consentReceiptID"`
+	Language         string             `json:"language"`
+	PrincipalID      string             `json:"piiPrincipalId"`
+	Controllers      []Controller       `json:"piiControllers"`
+	PolicyURL        string             `json:"policyUrl,omitempty"`
+	NoticeVersion    string             `json:"noticeVersion"`
+	Services         []ReceiptItem      `json:"purposes"`
+	Recipients       []ReceiptParty     `json:"thirdParties"`
+	Witness          string             `json:"witness,omitempty"`
+	RecordedBy       string             `json:"recordedBy"`
+	Expiry           *time.Time         `json:"expiry,omitempty"`
+	Withdrawal       *ReceiptWithdrawal `json:"withdrawal,omitempty"`
+	Status           string             `json:"status"`
+}
+
+// Controller is the business responsible (個人情報取扱事業者).
+type Controller struct {
+	Name    string `json:"piiController"`
+	Address string `json:"address"`
+	Contact string `json:"contact"`
+	Email   string `json:"email,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+}
+
+// ReceiptItem is a purpose consented to.
+type ReceiptItem struct {
+	ID          string `json:"id"`
+	Purpose     string `json:"purpose"`
+	Description string `json:"description"`
+	ConsentType string `json:"consentType"`
+	Current     bool   `json:"wordingCurrent"`
+}
+
+// ReceiptParty is a recipient consented to.
+type ReceiptParty struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Items   string `json:"items"`
+	Purpose string `json:"purpose"`
+	Country string `json:"country,omitempty"`
+	Current bool   `json:"wordingCurrent"`
+}
+
+// ReceiptWithdrawal is when and how a consent was withdrawn.
+type ReceiptWithdrawal struct {
+	At  time.Time `json:"at"`
+	Via string    `json:"via"`
+}
+
+// ConsentReceipt returns the receipt of one of a principal's consents,
+// audited.
+func (s *Service) ConsentReceipt(ctx context.Context, a hogo.Actor, principal, id string) (*Receipt, error) {
+	if !slices.Contains(append(slices.Clone(ConsentRoles), hogo.RoleAuditor), a.Role) && a.Name != "portal" {
+		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "役割「%s」は同意の記録を見られません。", "role %q may not see consents", string(a.Role))
+	}
+	l, _, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	if !ValidID(principal) || !ValidID(id) {
+		return nil, hogo.NewError(hogo.ENOTFOUND, "cid", "同意の記録が見つかりません。", "no such consent")
+	}
+	cs, err := s.store.ListConsents(ctx, principal)
+	if err != nil {
+		return nil, err
+	}
+	var c *hogo.Consent
+	for _, x := range cs {
+		if x.ID == id {
+			c = x
+		}
+	}
+	if c == nil {
+		return nil, hogo.NewError(hogo.ENOTFOUND, "cid", "同意の記録が見つかりません。", "no such consent")
+	}
+	tm, now := Terms(l), s.Now()
+	v := viewConsent(c, tm, now)
+	r := &Receipt{Version: "KI-CR-v1.1.0", Jurisdiction: "JP", ConsentTimestamp: c.GivenAt.In(hogo.Tokyo), CollectionMethod: c.Method,
+		ConsentReceiptID: c.ID, Language: "ja", PrincipalID: c.PrincipalID, PolicyURL: l.Organization.Website, NoticeVersion: c.NoticeVersion,
+		Witness: c.Witness, RecordedBy: c.RecordedBy, Status: v.Status, Services: []ReceiptItem{}, Recipients: []ReceiptParty{}}
+	r.Controllers = []Controller{{Name: l.Organization.Name.Ja, Address: l.Organization.Address.Ja, Contact: l.ComplaintDesk.Name.Ja,
+		Email: l.ComplaintDesk.Email, Phone: strings.Join(l.ComplaintDesk.Phone, ", ")}}
+	if !c.ExpiresAt.IsZero() {
+		t := c.ExpiresAt.In(hogo.Tokyo)
+		r.Expiry = &t
+	}
+	if !c.WithdrawnAt.IsZero() {
+		r.Withdrawal = &ReceiptWithdrawal{At: c.WithdrawnAt.In(hogo.Tokyo), Via: c.WithdrawnVia}
+	}
+	for _, p := range c.Purposes {
+		it := ReceiptItem{ID: p, Purpose: p, ConsentType: "EXPLICIT", Current: tm["purpose:"+p] == c.Terms["purpose:"+p]}
+		if x := l.Purpose(p); x != nil {
+			it.Purpose, it.Description = x.Name.Ja, x.Description.Ja
+		}
+		r.Services = append(r.Services, it)
+	}
+	for _, id := range c.Recipients {
+		rp := ReceiptParty{ID: id, Name: id, Current: tm["recipient:"+id] == c.Terms["recipient:"+id]}
+		if x := l.Recipient(id); x != nil {
+			rp.Name, rp.Items, rp.Purpose = x.Name.Ja, x.Items.Ja, x.Purpose.Ja
+			if x.Foreign != nil {
+				rp.Country = x.Foreign.Country.Ja
+			}
+		}
+		r.Recipients = append(r.Recipients, rp)
+	}
+	e := a.Entry("consent.receipt")
+	e.Principal, e.Target = principal, id
+	if err := s.audit.Append(ctx, e); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// PrincipalsByEmail returns the principals holding a record with this
+// e-mail address, for the principal's own page on the portal (which then
+// proves the address with a code sent to it). The look-up is audited
+// without the address.
+func (s *Service) PrincipalsByEmail(ctx context.Context, remote, email string) ([]string, error) {
+	if strings.TrimSpace(email) == "" {
+		return nil, hogo.NewError(hogo.EINVALID, "email", "メールアドレスを入力してください。", "give an e-mail address")
+	}
+	ids, err := s.store.FindPrincipals(ctx, s.keys.BlindIndex(ledger.TypeEmail, email), MaxMatches)
+	if err != nil {
+		return nil, err
+	}
+	e := hogo.Actor{Name: "portal", Remote: remote}.Entry("portal.consent_lookup")
+	e.Detail = map[string]string{"found": strconv.Itoa(len(ids))}
+	return ids, s.audit.Append(ctx, e)
+}

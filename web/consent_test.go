@@ -11,6 +11,7 @@ import (
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/letter/pdftext"
 	"hogo.example.jp/hogo/vault"
 	"hogo.example.jp/hogo/web"
 )
@@ -37,6 +38,21 @@ func TestConsentAPI(t *testing.T) {
 	}
 	if st := read(); st != http.StatusOK {
 		t.Fatalf("marketing read with consent: %d, want 200", st)
+	}
+	// The receipt, as JSON and as a PDF for the principal.
+	var rc vault.Receipt
+	if r := h.as(hogo.RoleStaff, "GET", "/api/v1/principals/"+pid+"/consents/"+c.ID+"/receipt", ""); r.status != http.StatusOK {
+		t.Fatalf("receipt: %d %s", r.status, r.body)
+	} else {
+		r.decode(t, &rc)
+	}
+	if rc.ConsentReceiptID != c.ID || rc.Jurisdiction != "JP" || len(rc.Services) != 1 || rc.Services[0].Purpose != "当社からの情報提供" ||
+		len(rc.Recipients) != 1 || rc.Recipients[0].Name != "派遣先・紹介先の企業" || rc.Status != vault.ConsentLive || rc.Controllers[0].Name == "" {
+		t.Errorf("receipt: %+v", rc)
+	}
+	pdf := h.as(mgr, "GET", "/api/v1/principals/"+pid+"/consents/"+c.ID+"/receipt?format=pdf", "")
+	if text, err := pdftext.Text(pdf.body); err != nil || !strings.Contains(text, "同意の記録") || !strings.Contains(text, "当社からの情報提供") || !strings.Contains(text, c.ID) {
+		t.Errorf("receipt PDF: %v\n%s", err, text)
 	}
 	if r := h.as(mgr, "DELETE", "/api/v1/principals/"+pid+"/consents/"+c.ID, ""); r.status != http.StatusNoContent {
 		t.Fatalf("withdraw: %d %s", r.status, r.body)

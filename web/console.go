@@ -195,6 +195,8 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /console/audit/verify", s.console(s.auditVerify, "audit.title", oversight))
 	s.vaultConsoleRoutes(mux)
 	s.requestConsoleRoutes(mux)
+	s.consentConsoleRoutes(mux)
+	s.provisionConsoleRoutes(mux)
 }
 
 func safeNext(next string) string {

@@ -9,7 +9,9 @@ import (
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/requests"
+	"hogo.example.jp/hogo/vault"
 )
 
 // TestMessageKeysExist: every key a template or handler translates has
@@ -64,8 +66,12 @@ func TestMessageKeysExist(t *testing.T) {
 		"requests.file.":    {hogo.FileIDCopy, hogo.FileAgentEvidence, hogo.FileAnswerLetter, hogo.FileAnswerArchive},
 		"requests.status.": {hogo.RequestReceived, hogo.RequestIncomplete, hogo.RequestWaiting, hogo.RequestInProgress,
 			hogo.RequestAnswered, hogo.RequestWithdrawn},
-		"requests.view.": requests.Views,
-		"requests.flag.": {"overdue", "due_soon"},
+		"requests.view.":     requests.Views,
+		"requests.flag.":     {"overdue", "due_soon"},
+		"consents.method.":   hogo.ConsentMethods,
+		"consents.status.":   {vault.ConsentLive, vault.ConsentWithdrawn, vault.ConsentExpired},
+		"provisions.basis.":  hogo.ProvisionBases,
+		"provisions.reason.": {provision.ReasonNoConsent, provision.ReasonProvisionStopped, provision.ReasonSuspended, provision.ReasonNotHeld, provision.ReasonOptOutSensitive},
 	}
 	for prefix, list := range dynamic {
 		for _, k := range list {

@@ -11,6 +11,7 @@ import (
 func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.portalHome)
 	s.requestPortalRoutes(mux)
+	s.consentPortalRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(r, "error.title")
 		p.Portal = true

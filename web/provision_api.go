@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 
@@ -61,3 +62,5 @@ func (s *Server) apiProvisionExport(w http.ResponseWriter, r *http.Request, c *w
 	serveFile(w, ct, name, data)
 	return nil
 }
+
+func asRefused(err error, re **provision.RefusedError) bool { return errors.As(err, re) }

@@ -286,11 +286,12 @@ var requestSteps = map[string]bool{
 // their refusals are checked with the request steps', their successes in
 // consent_test.go and provision_test.go.
 var principalRoutes = map[string][]hogo.Role{
-	"GET /api/v1/principals/{id}/consents":          {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
-	"POST /api/v1/principals/{id}/consents":         {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
-	"DELETE /api/v1/principals/{id}/consents/{cid}": {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
-	"POST /api/v1/provisions":                       {hogo.RoleStaff, hogo.RoleManager},
-	"GET /api/v1/provisions/{id}/export":            {hogo.RoleStaff, hogo.RoleManager},
+	"GET /api/v1/principals/{id}/consents":               {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/principals/{id}/consents":              {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
+	"DELETE /api/v1/principals/{id}/consents/{cid}":      {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
+	"GET /api/v1/principals/{id}/consents/{cid}/receipt": {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/provisions":                            {hogo.RoleStaff, hogo.RoleManager},
+	"GET /api/v1/provisions/{id}/export":                 {hogo.RoleStaff, hogo.RoleManager},
 }
 
 // TestRequestStepRoles: every step refuses the roles that do not handle

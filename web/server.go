@@ -133,6 +133,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/principals/{id}/consents", s.api(s.apiConsents, consentReader)},
 		{"POST", "/api/v1/principals/{id}/consents", s.api(s.apiGiveConsent, consentRole)},
 		{"DELETE", "/api/v1/principals/{id}/consents/{cid}", s.api(s.apiWithdrawConsent, consentRole)},
+		{"GET", "/api/v1/principals/{id}/consents/{cid}/receipt", s.api(s.apiConsentReceipt, consentReader)},
 		{"GET", "/api/v1/consents/reconsent", s.api(s.apiReconsent, reviewers)},
 		{"POST", "/api/v1/provisions", s.api(s.apiProvide, provideRole)},
 		{"GET", "/api/v1/provisions", s.api(s.apiProvisions, provisionReader)},
