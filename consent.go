@@ -84,7 +84,8 @@ func cutKey(key string) (kind, id string, ok bool) {
 type ConsentService interface {
 	// ListConsents returns a principal's consents, oldest first.
 	ListConsents(ctx context.Context, principalID string) ([]*Consent, error)
-	// ConsentsOf returns the consents of several principals, by principal.
+	// ConsentsOf returns the standing (not withdrawn) consents of several
+	// principals, by principal.
 	ConsentsOf(ctx context.Context, principalIDs []string) (map[string][]*Consent, error)
 	// ScanLiveConsents calls fn for consents not withdrawn, in ID order
 	// after afterID, at most limit.

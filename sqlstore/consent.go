@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,8 +63,66 @@ func (t *txStore) InsertConsent(ctx context.Context, c *hogo.Consent) error {
 		c.Method, c.Witness, nanos(c.GivenAt), c.RecordedBy, optNanos(c.ExpiresAt)); err != nil {
 		return err
 	}
-	_, err := t.tx.ExecContext(ctx, `UPDATE principals SET consents = consents + 1 WHERE id = $1`, c.PrincipalID)
+	return t.summarizeConsents(ctx, c.PrincipalID)
+}
+
+// summarizeConsents writes the principal's standing consents onto the
+// principal's row, where every read finds them with no second query.
+func (t *txStore) summarizeConsents(ctx context.Context, principalID string) error {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+consentCols+` FROM consents WHERE principal_id = $1 AND withdrawn_at = 0 ORDER BY id`, principalID)
+	if err != nil {
+		return err
+	}
+	cs, err := scanConsents(rows)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `UPDATE principals SET consents = $1 WHERE id = $2`, encodeConsents(cs), principalID)
 	return err
+}
+
+// encodeConsents writes consents one per line: id, purposes, recipients,
+// terms, expiry (nanoseconds), given (nanoseconds), separated by tabs.
+func encodeConsents(cs []*hogo.Consent) string {
+	var b strings.Builder
+	for _, c := range cs {
+		b.WriteString(c.ID)
+		b.WriteByte('\t')
+		b.WriteString(strings.Join(c.Purposes, " "))
+		b.WriteByte('\t')
+		b.WriteString(strings.Join(c.Recipients, " "))
+		b.WriteByte('\t')
+		b.WriteString(joinTerms(c.Terms))
+		b.WriteByte('\t')
+		b.WriteString(strconv.FormatInt(optNanos(c.ExpiresAt), 10))
+		b.WriteByte('\t')
+		b.WriteString(strconv.FormatInt(nanos(c.GivenAt), 10))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// decodeConsents reads what encodeConsents wrote; a malformed line is
+// skipped (it then covers nothing).
+func decodeConsents(principalID, s string) []*hogo.Consent {
+	if s == "" {
+		return nil
+	}
+	var out []*hogo.Consent
+	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 6 {
+			continue
+		}
+		exp, err1 := strconv.ParseInt(f[4], 10, 64)
+		given, err2 := strconv.ParseInt(f[5], 10, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		out = append(out, &hogo.Consent{ID: f[0], PrincipalID: principalID, Purposes: strings.Fields(f[1]), Recipients: strings.Fields(f[2]),
+			Terms: splitTerms(f[3]), ExpiresAt: optTime(exp), GivenAt: fromNanos(given)})
+	}
+	return out
 }
 
 // WithdrawConsent implements hogo.ConsentWriter.
@@ -74,7 +133,7 @@ func (t *txStore) WithdrawConsent(ctx context.Context, principalID, id string, a
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		return nil
+		return t.summarizeConsents(ctx, principalID)
 	}
 	var w int64
 	err = t.tx.QueryRowContext(ctx, `SELECT withdrawn_at FROM consents WHERE id = $1 AND principal_id = $2`, id, principalID).Scan(&w)
@@ -117,7 +176,8 @@ func (db *DB) ListConsents(ctx context.Context, principalID string) ([]*hogo.Con
 	return scanConsents(rows)
 }
 
-// ConsentsOf implements hogo.ConsentService.
+// ConsentsOf implements hogo.ConsentService: the standing consents of
+// each principal, from the summary on the principal's row.
 func (db *DB) ConsentsOf(ctx context.Context, ids []string) (map[string][]*hogo.Consent, error) {
 	out := map[string][]*hogo.Consent{}
 	per := min(db.Dialect.MaxParams, 5000)
@@ -127,17 +187,21 @@ func (db *DB) ConsentsOf(ctx context.Context, ids []string) (map[string][]*hogo.
 		for i, id := range chunk {
 			args[i] = id
 		}
-		rows, err := db.Read.QueryContext(ctx, `SELECT `+consentCols+` FROM consents WHERE principal_id IN (`+
-			inList(len(chunk), 1, db.Dialect.Anonymous)+`) ORDER BY id`, args...)
+		rows, err := db.Read.QueryContext(ctx, `SELECT id, consents FROM principals WHERE consents <> '' AND id IN (`+
+			inList(len(chunk), 1, db.Dialect.Anonymous)+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
-		cs, err := scanConsents(rows)
-		if err != nil {
-			return nil, err
+		for rows.Next() {
+			var id, text string
+			if err := rows.Scan(&id, &text); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = decodeConsents(id, text)
 		}
-		for _, c := range cs {
-			out[c.PrincipalID] = append(out[c.PrincipalID], c)
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

@@ -466,7 +466,7 @@ func (db *DB) GetPrincipal(ctx context.Context, id string) (*hogo.Principal, err
 		return nil, err
 	}
 	var p *hogo.Principal
-	suspended, consents := 0, 0
+	suspended, consents := 0, ""
 	for rows.Next() {
 		var created, updated int64
 		var rid, cat, src, purposes, notice sql.NullString
@@ -505,11 +505,7 @@ func (db *DB) GetPrincipal(ctx context.Context, id string) (*hogo.Principal, err
 			return nil, err
 		}
 	}
-	if consents > 0 {
-		if p.Consents, err = db.ListConsents(ctx, id); err != nil {
-			return nil, err
-		}
-	}
+	p.Consents = decodeConsents(id, consents)
 	return p, nil
 }
 

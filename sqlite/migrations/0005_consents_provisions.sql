@@ -1,10 +1,11 @@
 -- hogo schema 5: consents (同意) and third-party provision records (提供記録,
 -- APPI Art. 29). A consent names purposes and recipients with the
--- fingerprint of their wording; the count on the principal spares reads a
--- look when there are none. A provision record keeps, sealed, the names of
--- the principals and the export that went out.
+-- fingerprint of their wording. A provision record keeps, sealed, the
+-- names of the principals and the export that went out.
 
-ALTER TABLE principals ADD COLUMN consents INTEGER NOT NULL DEFAULT 0;
+-- The principal's consents not withdrawn, serialised, so that a read needs
+-- no second query to decide a purpose that needs consent.
+ALTER TABLE principals ADD COLUMN consents TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE consents (
 	id             TEXT PRIMARY KEY,

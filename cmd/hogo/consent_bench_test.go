@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/provision"
+	"hogo.example.jp/hogo/vault"
+)
+
+// The consent and provision figures run over the vault benchmarks' data
+// set (HOGO_BENCH_PRINCIPALS principals, default 1,000,000).
+
+// consentAll records, from several goroutines so that the audit log
+// groups their commits, a consent of each principal to purposes and
+// recipients.
+func consentAll(b *testing.B, v *vault.Service, ids []string, in vault.ConsentInput) {
+	a := hogo.Actor{UserID: 2, Name: "manager", Role: hogo.RoleManager}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; i < len(ids); i += 16 {
+				if _, err := v.GiveConsent(context.Background(), a, ids[i], in); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkConsentReadHTTP measures what consent checks cost the vault's
+// reads: the same HTTP read (GET /api/v1/principals/{id}?purpose=…, a
+// manager's token, decision, decryption, audit) of principals who have a
+// consent on record, for the purpose that needs it (marketing), against
+// principals who have none, for a purpose that needs none (job_matching),
+// one after the other in the same run.
+func BenchmarkConsentReadHTTP(b *testing.B) {
+	s := serveSeed(b, "")
+	const n = 20_000
+	if len(s.ids) < 2*n {
+		b.Skipf("the data set has only %d principals", len(s.ids))
+	}
+	with, without := s.ids[:n], s.ids[n:2*n]
+	consentAll(b, s.m.Server.Vault, with, vault.ConsentInput{Purposes: []string{"marketing"}, Method: hogo.ConsentWebForm})
+	d, clients := benchDuration(), benchClients()
+	read := func(ids []string, purpose string) (float64, time.Duration) {
+		rps, _, p99 := load(b, clients, d, func(rnd *rand.Rand) *http.Request {
+			r, _ := http.NewRequest("GET", s.m.URL+"/api/v1/principals/"+ids[rnd.IntN(len(ids))]+"?purpose="+purpose, nil)
+			r.Header.Set("Authorization", "Bearer "+s.token)
+			return r
+		})
+		return rps, p99
+	}
+	b.ResetTimer()
+	base, bp99 := read(without, "job_matching")
+	rps, p99 := read(with, "marketing")
+	base2, _ := read(without, "job_matching")
+	b.StopTimer()
+	// The baseline is measured before and after, against drift.
+	baseline := (base + base2) / 2
+	b.ReportMetric(rps, "req/s")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+	b.ReportMetric(baseline, "baseline-req/s")
+	b.ReportMetric(float64(bp99.Microseconds())/1000, "baseline-p99-ms")
+	b.ReportMetric(100*(1-rps/baseline), "cost-%")
+	b.ReportMetric(float64(seedRows), "principals")
+}
+
+// BenchmarkProvision10k measures one provision of 10,000 principals, each
+// with a consent to the recipient: the rules, every principal read with
+// its consents and stops and decrypted, the decision, the export (CSV),
+// the sealed record and the audit entries (one per principal), committed.
+// The baseline is reading the same principals from the store alone.
+func BenchmarkProvision10k(b *testing.B) {
+	s := serveSeed(b, "")
+	const n = 10_000
+	if len(s.ids) < 3*n {
+		b.Skipf("the data set has only %d principals", len(s.ids))
+	}
+	ids := s.ids[len(s.ids)-3*n : len(s.ids)-2*n]
+	consentAll(b, s.m.Server.Vault, ids, vault.ConsentInput{Recipients: []string{"client_company"}, Method: hogo.ConsentWebForm})
+	staff := hogo.Actor{UserID: 4, Name: "recruiter", Role: hogo.RoleStaff}
+	ctx := context.Background()
+	var took, base []time.Duration
+	b.ResetTimer()
+	for i := 0; i < max(b.N, 3); i++ {
+		t0 := time.Now()
+		rec, err := s.m.Server.Provisions.Provide(ctx, staff, provision.Input{Recipient: "client_company", Principals: ids,
+			Items: []string{"name", "email", "qualifications"}, Basis: hogo.ProvisionConsent})
+		took = append(took, time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rec.Count != n {
+			b.Fatalf("provided %d", rec.Count)
+		}
+		b.StopTimer()
+		t0 = time.Now()
+		for _, id := range ids {
+			if _, err := s.m.db.GetPrincipal(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+		base = append(base, time.Since(t0))
+		b.StartTimer()
+	}
+	b.StopTimer()
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	sort.Slice(base, func(i, j int) bool { return base[i] < base[j] })
+	b.ReportMetric(took[len(took)/2].Seconds(), "s/10k")
+	b.ReportMetric(base[len(base)/2].Seconds(), "baseline-s")
+	b.ReportMetric(float64(seedRows), "principals")
+}
