@@ -24,8 +24,9 @@ type Principal struct {
 	// Suspended holds the purposes whose use the principal had stopped
 	// (利用停止, APPI Art. 35); "*" stops every use.
 	Suspended []string
-	// Consents are the principal's consents, withdrawn ones included;
-	// filled by GetPrincipal.
+	// Consents are the principal's consents not withdrawn (some may have
+	// expired); filled by GetPrincipal. The whole history is
+	// ConsentService.ListConsents.
 	Consents []*Consent
 }
 
@@ -121,9 +122,9 @@ type VaultService interface {
 	// this blind index, at most limit.
 	FindPrincipals(ctx context.Context, lookup []byte, limit int) ([]string, error)
 	// ScanRecords calls fn for at most limit records of a category after
-	// the given one, in (principal, record) order, with their principal's
-	// wrapped key and suspensions.
-	ScanRecords(ctx context.Context, category string, after RecordKey, limit int, fn func(r *Record, wrappedKey []byte, suspended []string) error) error
+	// the given one, in (principal, record) order, with their principal
+	// (wrapped key, suspensions and standing consents; no records).
+	ScanRecords(ctx context.Context, category string, after RecordKey, limit int, fn func(r *Record, p *Principal) error) error
 	// CountPrincipals returns how many principals are held.
 	CountPrincipals(ctx context.Context) (int64, error)
 	// PrincipalKeys returns wrapped keys in ID order after afterID.
@@ -173,6 +174,8 @@ type Tx interface {
 	RequestWriter
 	ConsentWriter
 	ProvisionWriter
+	ProcessorWriter
+	ReceiptWriter
 }
 
 // AuditWrite is a change and the audit entries that record it. The store

@@ -549,19 +549,20 @@ func (db *DB) FindPrincipals(ctx context.Context, lookup []byte, limit int) ([]s
 }
 
 // ScanRecords implements hogo.VaultService.
-func (db *DB) ScanRecords(ctx context.Context, category string, after hogo.RecordKey, limit int, fn func(*hogo.Record, []byte, []string) error) error {
+func (db *DB) ScanRecords(ctx context.Context, category string, after hogo.RecordKey, limit int, fn func(*hogo.Record, *hogo.Principal) error) error {
 	rows, err := db.Read.QueryContext(ctx, `SELECT r.id, r.principal_id, r.source, r.acquired_at, r.purposes, r.notice_version, r.sealed, r.version,
 			r.created_at, r.updated_at, p.wrapped_key,
-			p.suspensions
+			p.suspensions, p.consents
 		FROM records r JOIN principals p ON p.id = r.principal_id
 		WHERE (r.principal_id, r.id) > ($2, $3) AND r.category = $1 ORDER BY r.principal_id, r.id LIMIT $4`, category, after.PrincipalID, after.ID, limit)
 	if err != nil {
 		return err
 	}
 	type row struct {
-		r    *hogo.Record
-		key  []byte
-		susp int
+		r        *hogo.Record
+		key      []byte
+		susp     int
+		consents string
 	}
 	var got []row
 	for rows.Next() {
@@ -569,7 +570,7 @@ func (db *DB) ScanRecords(ctx context.Context, category string, after hogo.Recor
 		var acq, c, u int64
 		var purposes string
 		var x row
-		if err := rows.Scan(&r.ID, &r.PrincipalID, &r.Source, &acq, &purposes, &r.NoticeVersion, &r.Sealed, &r.Version, &c, &u, &x.key, &x.susp); err != nil {
+		if err := rows.Scan(&r.ID, &r.PrincipalID, &r.Source, &acq, &purposes, &r.NoticeVersion, &r.Sealed, &r.Version, &c, &u, &x.key, &x.susp, &x.consents); err != nil {
 			rows.Close()
 			return err
 		}
@@ -587,7 +588,8 @@ func (db *DB) ScanRecords(ctx context.Context, category string, after hogo.Recor
 				return err
 			}
 		}
-		if err := fn(x.r, x.key, susp); err != nil {
+		p := &hogo.Principal{ID: x.r.PrincipalID, WrappedKey: x.key, Suspended: susp, Consents: decodeConsents(x.r.PrincipalID, x.consents)}
+		if err := fn(x.r, p); err != nil {
 			return err
 		}
 	}

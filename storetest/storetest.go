@@ -53,6 +53,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("AuditList", func(t *testing.T) { testAuditList(t, h) })
 	t.Run("Vault", func(t *testing.T) { testVault(t, h) })
 	t.Run("Requests", func(t *testing.T) { testRequests(t, h) })
+	t.Run("Registers", func(t *testing.T) { testRegisters(t, h) })
 	t.Run("Consents", func(t *testing.T) { testConsents(t, h) })
 }
 

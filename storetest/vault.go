@@ -229,7 +229,8 @@ func testVaultPrincipals(t *testing.T, h Harness) {
 	// ScanRecords: one category, in (principal, record) order, with the
 	// principal's key.
 	var scanned []string
-	err = f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{}, 10, func(r *hogo.Record, wrapped []byte, susp []string) error {
+	err = f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{}, 10, func(r *hogo.Record, pr *hogo.Principal) error {
+		wrapped, susp := pr.WrappedKey, pr.Suspended
 		scanned = append(scanned, r.ID)
 		if r.Category != "job_seeker" || len(susp) != 0 {
 			t.Errorf("scanned %+v, suspensions %v", r, susp)
@@ -250,7 +251,7 @@ func testVaultPrincipals(t *testing.T, h Harness) {
 		t.Fatalf("ScanRecords = %v, %v", scanned, err)
 	}
 	scanned = nil
-	f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{PrincipalID: p1.ID, ID: r1.ID}, 1, func(r *hogo.Record, _ []byte, _ []string) error {
+	f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{PrincipalID: p1.ID, ID: r1.ID}, 1, func(r *hogo.Record, _ *hogo.Principal) error {
 		scanned = append(scanned, r.ID)
 		return nil
 	})
@@ -258,7 +259,7 @@ func testVaultPrincipals(t *testing.T, h Harness) {
 		t.Fatalf("ScanRecords after %s, limit 1 = %v", r1.ID, scanned)
 	}
 	scanned = nil
-	f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{PrincipalID: p1.ID, ID: r2.ID}, 10, func(r *hogo.Record, _ []byte, _ []string) error {
+	f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{PrincipalID: p1.ID, ID: r2.ID}, 10, func(r *hogo.Record, _ *hogo.Principal) error {
 		scanned = append(scanned, r.ID)
 		return nil
 	})
@@ -469,7 +470,7 @@ func testVaultErase(t *testing.T, h Harness) {
 		t.Fatalf("CountPrincipals after erasure = %d", n)
 	}
 	var scanned int
-	f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{}, 100, func(r *hogo.Record, _ []byte, _ []string) error {
+	f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{}, 100, func(r *hogo.Record, _ *hogo.Principal) error {
 		scanned++
 		if r.PrincipalID != p2.ID {
 			t.Errorf("ScanRecords returns a record of erased principal %s", r.PrincipalID)
@@ -543,7 +544,8 @@ func testVaultSuspensions(t *testing.T, h Harness) {
 		t.Fatalf("Suspended = %q", got)
 	}
 	var susp []string
-	f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{}, 10, func(_ *hogo.Record, _ []byte, s []string) error {
+	f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{}, 10, func(_ *hogo.Record, pr *hogo.Principal) error {
+		s := pr.Suspended
 		susp = s
 		return nil
 	})

@@ -278,8 +278,15 @@ func (s *Service) ExportColumns(ctx context.Context, a hogo.Actor, category stri
 	if err := checkUse(u); err != nil {
 		return nil, nil, err
 	}
+	// The columns are decided as for a principal who consented, when the
+	// purpose needs consent: each principal's consent is checked row by
+	// row, and those without one are left out.
+	sub := access.Subject{}
+	if p := l.Purpose(u.Purpose); p != nil && p.ConsentRequired {
+		sub.Consented = map[string]bool{u.Purpose: true}
+	}
 	d := access.Decide(l, access.Request{Role: a.Role, Category: category, Purpose: u.Purpose, Op: access.Read,
-		Exception: u.Exception, Justification: u.Justification}, access.Subject{})
+		Exception: u.Exception, Justification: u.Justification}, sub)
 	if !d.Allowed {
 		if d.Err.Code == hogo.EPURPOSENOTPERMITTED {
 			return nil, nil, s.denied(ctx, a, "principal.export", "", category, u, d)
@@ -337,13 +344,14 @@ func (s *Service) Export(ctx context.Context, a hogo.Actor, category string, u U
 		}
 		var rows []out
 		var last hogo.RecordKey
-		err := s.store.ScanRecords(ctx, c.ID, after, page, func(r *hogo.Record, wrapped []byte, suspended []string) error {
+		now := s.Now()
+		err := s.store.ScanRecords(ctx, c.ID, after, page, func(r *hogo.Record, p *hogo.Principal) error {
 			last = hogo.RecordKey{PrincipalID: r.PrincipalID, ID: r.ID}
-			d := access.Decide(l, access.Request{Role: a.Role, Category: c.ID, Purpose: u.Purpose, Op: access.Read, Items: cols}, subject(suspended))
+			d := access.Decide(l, access.Request{Role: a.Role, Category: c.ID, Purpose: u.Purpose, Op: access.Read, Items: cols}, subjectOf(l, p, now))
 			if !d.Allowed {
 				return nil
 			}
-			dk, err := s.keys.OpenDataKey(r.PrincipalID, wrapped)
+			dk, err := s.keys.OpenDataKey(r.PrincipalID, p.WrappedKey)
 			if err != nil {
 				return err
 			}

@@ -211,3 +211,24 @@ func reload(t *testing.T, h *harness, text string) {
 	}
 	h.srv.SetLedger(&web.LedgerState{Ledger: l, YAML: []byte(text), Digest: ledger.Digest([]byte(text))})
 }
+
+// TestConsentExportAndNotice: an export for a purpose that needs consent
+// holds exactly the principals who consented; the portal's notice lists
+// the recipients and processors from the ledger.
+func TestConsentExportAndNotice(t *testing.T) {
+	h := newHarness(t)
+	const mgr = hogo.RoleManager
+	yes, _ := createPrincipal(h, taroBody)
+	createPrincipal(h, strings.Replace(taroBody, "taro@example.jp", "jiro@example.jp", 1))
+	h.as(mgr, "POST", "/api/v1/principals/"+yes+"/consents", `{"purposes":["marketing"],"method":"web_form"}`)
+	r := h.as(mgr, "GET", "/api/v1/principals/export?category=job_seeker&purpose=marketing&format=csv", "")
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), "taro@example.jp") || strings.Contains(string(r.body), "jiro@example.jp") {
+		t.Errorf("marketing export: %d\n%s", r.status, r.body)
+	}
+	r = h.send(http.DefaultClient, "GET", "/", nil, nil)
+	for _, want := range []string{`id="provision"`, "派遣先・紹介先の企業", `id="entrustment"`, "給与計算代行会社", `href="/consents"`} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("the portal lacks %q", want)
+		}
+	}
+}

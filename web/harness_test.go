@@ -22,7 +22,9 @@ import (
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
 	"hogo.example.jp/hogo/mail/smtptest"
+	"hogo.example.jp/hogo/processor"
 	"hogo.example.jp/hogo/provision"
+	"hogo.example.jp/hogo/receipt"
 	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
@@ -133,6 +135,8 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		return st.Ledger, st.Digest
 	})
 	srv.Provisions = provision.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
+	srv.Processors = processor.New(db, log, srv.Vault.LedgerFunc())
+	srv.Receipts = receipt.New(db, log, srv.Vault.LedgerFunc())
 	srv.Requests = requests.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
 	srv.Requests.Provisions = srv.Provisions
 	srv.Requests.Signer = key

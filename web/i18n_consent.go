@@ -106,3 +106,23 @@ func init() {
 		messages[k] = v
 	}
 }
+
+func init() {
+	for k, v := range map[string][2]string{
+		"portal.provision":         {"第三者提供", "Provision to third parties"},
+		"portal.provision.items":   {"提供する項目", "Items provided"},
+		"portal.provision.purpose": {"提供先の利用目的", "The recipient's purpose"},
+		"portal.provision.method":  {"提供の方法", "How"},
+		"portal.foreign.country":   {"提供先の国", "Country"},
+		"portal.foreign.regime":    {"その国の個人情報保護制度", "That country's protection regime"},
+		"portal.foreign.measures":  {"提供先が講ずる措置", "The recipient's measures"},
+		"portal.joint":             {"共同利用", "Joint use"},
+		"portal.joint.items":       {"共同して利用する項目", "Items used jointly"},
+		"portal.joint.users":       {"共同して利用する者の範囲", "Who uses them"},
+		"portal.joint.purposes":    {"利用する者の利用目的", "Their purposes"},
+		"portal.joint.responsible": {"管理について責任を有する者", "Responsible party"},
+		"portal.entrust":           {"個人情報の取扱いの委託", "Entrustment"},
+	} {
+		messages[k] = v
+	}
+}

@@ -80,10 +80,7 @@ func (s *Server) provisionsPage(w http.ResponseWriter, r *http.Request, c *who, 
 }
 
 func provisionInput(r *http.Request) provision.Input {
-	var ids []string
-	for _, f := range strings.Fields(strings.NewReplacer(",", " ", "、", " ").Replace(r.PostFormValue("principals"))) {
-		ids = append(ids, f)
-	}
+	ids := strings.Fields(strings.NewReplacer(",", " ", "、", " ").Replace(r.PostFormValue("principals")))
 	return provision.Input{Recipient: r.PostFormValue("recipient"), Principals: ids, Items: r.PostForm["items"], Basis: r.PostFormValue("basis"),
 		Category: r.PostFormValue("category"), Exception: r.PostFormValue("exception"), Justification: r.PostFormValue("justification"),
 		Format: r.PostFormValue("format")}

@@ -243,6 +243,8 @@ var allowedRoles = map[string][]hogo.Role{
 	"GET /api/v1/requests/{id}":        {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/consents/reconsent":   {hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/provisions":           {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
+	"GET /api/v1/processors":           {hogo.RoleManager, hogo.RoleAuditor, hogo.RoleAdmin},
+	"GET /api/v1/receipts":             {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
 }
 
 // purposeBound are the vault's routes, whose answer the ledger decides
@@ -292,6 +294,11 @@ var principalRoutes = map[string][]hogo.Role{
 	"GET /api/v1/principals/{id}/consents/{cid}/receipt": {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/provisions":                            {hogo.RoleStaff, hogo.RoleManager},
 	"GET /api/v1/provisions/{id}/export":                 {hogo.RoleStaff, hogo.RoleManager},
+	"GET /api/v1/processors/{id}":                        {hogo.RoleManager, hogo.RoleAuditor, hogo.RoleAdmin},
+	"POST /api/v1/processors/{id}/reviews":               {hogo.RoleManager},
+	"POST /api/v1/processors/{id}/contract":              {hogo.RoleManager},
+	"POST /api/v1/processors/{id}/subentrustments":       {hogo.RoleManager},
+	"POST /api/v1/receipts":                              {hogo.RoleStaff, hogo.RoleManager},
 }
 
 // TestRequestStepRoles: every step refuses the roles that do not handle

@@ -21,7 +21,9 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/ledger"
+	"hogo.example.jp/hogo/processor"
 	"hogo.example.jp/hogo/provision"
+	"hogo.example.jp/hogo/receipt"
 	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/staff"
 	"hogo.example.jp/hogo/vault"
@@ -58,6 +60,10 @@ type Server struct {
 	Now        func() time.Time
 	// SecureCookies marks cookies Secure; on by default behind TLS.
 	SecureCookies bool
+	// Processors keeps the processor register (APPI Art. 25).
+	Processors *processor.Service
+	// Receipts records personal data received (APPI Art. 30).
+	Receipts *receipt.Service
 
 	ledger  atomic.Pointer[LedgerState]
 	tmpl    map[string]*template.Template
@@ -138,6 +144,13 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/provisions", s.api(s.apiProvide, provideRole)},
 		{"GET", "/api/v1/provisions", s.api(s.apiProvisions, provisionReader)},
 		{"GET", "/api/v1/provisions/{id}/export", s.api(s.apiProvisionExport, provideRole)},
+		{"GET", "/api/v1/processors", s.api(s.apiProcessors, processorReader)},
+		{"GET", "/api/v1/processors/{id}", s.api(s.apiProcessor, processorReader)},
+		{"POST", "/api/v1/processors/{id}/reviews", s.api(s.apiProcessorReview, processorRecorder)},
+		{"POST", "/api/v1/processors/{id}/contract", s.api(s.apiProcessorContract, processorRecorder)},
+		{"POST", "/api/v1/processors/{id}/subentrustments", s.api(s.apiProcessorSubEntrustment, processorRecorder)},
+		{"POST", "/api/v1/receipts", s.api(s.apiCreateReceipt, receiptRecorder)},
+		{"GET", "/api/v1/receipts", s.api(s.apiReceipts, receiptReader)},
 		// The steps of handling a request (request_api.go).
 		{"POST", "/api/v1/requests/{id}/complete", s.api(requestStep(s, func(r *http.Request, c *who, id string, in completeBody) error {
 			return s.Requests.Complete(r.Context(), c.Actor, id, in.Requester, in.ResponseMethod)
@@ -188,6 +201,7 @@ func (s *Server) Handler() http.Handler {
 	})
 	s.consoleRoutes(mux)
 	s.portalRoutes(mux)
+	s.registersConsoleRoutes(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.metrics)
 	static, _ := fs.Sub(staticFS, "static")

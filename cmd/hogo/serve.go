@@ -18,7 +18,9 @@ import (
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
+	"hogo.example.jp/hogo/processor"
 	"hogo.example.jp/hogo/provision"
+	"hogo.example.jp/hogo/receipt"
 	"hogo.example.jp/hogo/requests"
 	"hogo.example.jp/hogo/sqlstore"
 	"hogo.example.jp/hogo/staff"
@@ -178,6 +180,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.keys, m.keysPath = keys, keysPath
 	m.Server.Vault = vault.NewService(db, m.log, keys, m.currentLedger)
 	m.Server.Provisions = provision.New(db, m.log, m.Server.Vault, m.currentLedger)
+	m.Server.Processors = processor.New(db, m.log, m.currentLedger)
+	m.Server.Receipts = receipt.New(db, m.log, m.currentLedger)
 	m.Server.Requests = requests.New(db, m.log, m.Server.Vault, m.currentLedger)
 	m.Server.Requests.Provisions = m.Server.Provisions
 	m.Server.Requests.Signer = key

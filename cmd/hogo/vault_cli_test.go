@@ -747,13 +747,19 @@ func TestExportFormats(t *testing.T) {
 		code int
 		want string
 	}{
-		{"purpose needing consent", []string{"--purpose", "marketing"}, 1, "consent"},
 		{"undeclared purpose", []string{"--purpose", "sales"}, 1, `"sales"`},
 		{"role without a rule", []string{"--purpose", "job_matching", "--role", "auditor"}, 1, "auditor"},
 		{"role that does not exist", []string{"--purpose", "job_matching", "--role", "root"}, 2, `"root"`},
 		{"unknown category", []string{"--purpose", "job_matching", "--category", "no_such_category"}, 1, "no_such_category"},
 		{"unknown encoding", []string{"--purpose", "job_matching", "--encoding", "euc-jp"}, 1, "euc-jp"},
 		{"unknown format", []string{"--purpose", "job_matching", "--format", "pdf"}, 1, "pdf"},
+	}
+	// A purpose that needs consent exports only the principals who gave
+	// it: here nobody.
+	consented := filepath.Join(dir, "marketing.csv")
+	if code, stdout, errs := hogoRun(t, "", "export", "--data", data, "--category", "job_seeker", "-o", consented, "--purpose", "marketing"); code != 0 ||
+		!strings.Contains(stdout+errs, "0 records") {
+		t.Errorf("export for a purpose needing consent: exit %d\n%s%s", code, stdout, errs)
 	}
 	for i, c := range refused {
 		out := filepath.Join(dir, fmt.Sprintf("refused-%d.csv", i))
