@@ -22,6 +22,7 @@ import (
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/letter"
 	"hogo.example.jp/hogo/provision"
+	"hogo.example.jp/hogo/receipt"
 	"hogo.example.jp/hogo/vault"
 )
 
@@ -443,8 +444,10 @@ type Package struct {
 	Purposes []PurposeLine
 	// WithheldCategories are categories the ledger does not disclose.
 	WithheldCategories []string
-	// Provisions are the provision records that include the principal.
+	// Provisions are the provision records that include the principal;
+	// Receipts the records of their data received from other businesses.
 	Provisions []provision.Record
+	Receipts   []receipt.Record
 	// Consents are the principal's consents, withdrawn ones included.
 	Consents []vault.ConsentView
 	types    map[string]bool
@@ -485,6 +488,11 @@ func (s *Service) gather(ctx context.Context, a hogo.Actor, r *hogo.RightsReques
 			return nil, err
 		}
 		p.Provisions = recs
+		if s.Receipts != nil {
+			if p.Receipts, err = s.Receipts.List(ctx, a, r.PrincipalID); err != nil {
+				return nil, err
+			}
+		}
 		e := a.Entry("provision.disclose")
 		e.Principal, e.Target = r.PrincipalID, r.ReceiptNumber
 		e.Detail = map[string]string{"records": strconv.Itoa(len(recs))}
@@ -853,19 +861,27 @@ func (s *Service) fulfilment(t string, d *Decision, pkg *Package, method string,
 	case ledger.ReqStopProvision:
 		return []string{"あなたの個人データの第三者への提供を停止いたしました。今後、法令に基づく場合を除き、第三者に提供いたしません。"}, nil
 	case ledger.ReqDiscloseRecords:
-		if len(pkg.Provisions) == 0 {
-			return []string{"当社には、あなたの個人データを第三者に提供した記録はありません。"}, nil
+		if len(pkg.Provisions) == 0 && len(pkg.Receipts) == 0 {
+			return []string{"当社には、あなたの個人データを第三者に提供した記録、および第三者から受領した記録はありません。"}, nil
 		}
-		tb := &letter.Table{Header: []string{"提供日", "提供先", "提供した項目", "根拠"}, Widths: []float64{1, 2, 2, 2}}
+		tb := &letter.Table{Header: []string{"日付", "提供先・提供元", "項目", "記録の内容"}, Widths: []float64{1.4, 2, 1.6, 2.6}}
 		for _, x := range pkg.Provisions {
 			on, _ := calendar.ParseDate(x.ProvidedOn)
-			to := x.RecipientName
+			to := "提供先: " + x.RecipientName
 			if x.Address != "" {
 				to += "（" + x.Address + "）"
 			}
 			tb.Rows = append(tb.Rows, []string{calendar.FormatJapanese(on), to, strings.Join(x.ItemNames, "、"), x.Statement})
 		}
-		return []string{"あなたの個人データを第三者に提供した記録（個人情報保護法第29条）は、次のとおりです。"}, tb
+		for _, x := range pkg.Receipts {
+			on, _ := calendar.ParseDate(x.ReceivedOn)
+			from := "提供元: " + x.ProviderName
+			if x.ProviderAddress != "" {
+				from += "（" + x.ProviderAddress + "）"
+			}
+			tb.Rows = append(tb.Rows, []string{calendar.FormatJapanese(on), from, strings.Join(x.ItemNames, "、"), "取得の経緯: " + x.Acquisition + "。" + x.Statement})
+		}
+		return []string{"あなたの個人データを第三者に提供した記録（個人情報保護法第29条）および第三者から受領した記録（同法第30条）は、次のとおりです。"}, tb
 	}
 	return nil, nil
 }
@@ -883,6 +899,7 @@ type Disclosure struct {
 	// Consents and ProvisionRecords are listed as kept; empty when none.
 	Consents         []vault.ConsentView `json:"consents"`
 	ProvisionRecords []provision.Record  `json:"provision_records"`
+	ReceiptRecords   []receipt.Record    `json:"receipt_records"`
 	Purposes         []PurposeLine       `json:"purposes"`
 	UseLog           []UseEntry          `json:"use_log,omitempty"`
 }
@@ -909,7 +926,7 @@ func (s *Service) archive(r *hogo.RightsRequest, pkg *Package, pdf []byte, ev *e
 	v := pkg.View
 	doc := Disclosure{Format: DisclosureFormat, ReceiptNumber: r.ReceiptNumber, CreatedAt: ev.now.In(hogo.Tokyo),
 		Organization: l.Organization.Name.Ja, Principal: v.ID, Records: make([]DisclosedRecord, 0, len(v.Records)),
-		Suspended: []string{}, Consents: nonNil(pkg.Consents), ProvisionRecords: nonNil(pkg.Provisions), Purposes: pkg.Purposes, UseLog: pkg.UseLog,
+		Suspended: []string{}, Consents: nonNil(pkg.Consents), ProvisionRecords: nonNil(pkg.Provisions), ReceiptRecords: nonNil(pkg.Receipts), Purposes: pkg.Purposes, UseLog: pkg.UseLog,
 		ProvisionStop: vault.ProvisionStopped(v.Suspended)}
 	for _, x := range v.Suspended {
 		if x != vault.StopProvision {

@@ -21,6 +21,7 @@ import (
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
 	"hogo.example.jp/hogo/provision"
+	"hogo.example.jp/hogo/receipt"
 	"hogo.example.jp/hogo/vault"
 )
 
@@ -52,6 +53,9 @@ type Service struct {
 	// disclosure of provision records (APPI Art. 33(5)) and the
 	// disclosure package.
 	Provisions *provision.Service
+	// Receipts gives the records of data received from other businesses
+	// about a principal (APPI Art. 30), disclosed likewise.
+	Receipts *receipt.Service
 
 	mu     sync.Mutex
 	digest string

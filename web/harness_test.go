@@ -139,6 +139,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	srv.Receipts = receipt.New(db, log, srv.Vault.LedgerFunc())
 	srv.Requests = requests.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
 	srv.Requests.Provisions = srv.Provisions
+	srv.Requests.Receipts = srv.Receipts
 	srv.Requests.Signer = key
 
 	h := &harness{t: t, srv: srv, db: db, staff: st, log: log, ledger: l, logs: logs,

@@ -156,6 +156,12 @@ func TestProvisionRecordsDisclosed(t *testing.T) {
 	if st, p := provide(h, mgr, fmt.Sprintf(`{"principals":[%q],"recipient":"client_company","items":["name","email"],"basis":"consent"}`, pid)); st != 201 {
 		t.Fatalf("provide: %d %+v", st, p)
 	}
+	rr := h.as(mgr, "POST", "/api/v1/receipts", fmt.Sprintf(`{"provider_name":"株式会社みなと求人広告","provider_address":"東京都港区芝9-9-9",
+		"provider_corporation":true,"provider_representative":"代表取締役 港 一郎","received_on":"2026-11-20","acquisition":"同社の求人サイトで本人が登録し、提供に同意したもの",
+		"category":"job_seeker","items":["name","email"],"principals":[%q],"basis":"consent","consent_confirmed":true}`, pid))
+	if rr.status != http.StatusCreated {
+		t.Fatalf("receipt record: %d %s", rr.status, rr.body)
+	}
 	r := h.as(desk, "POST", "/api/v1/requests", `{"types":["disclose_records"],"channel":"post","response_method":"paper",
 		"requester":{"kind":"principal","name":"山田 太郎","address":"大阪府大阪市北区梅田9-9-9"}}`)
 	var rc struct {
@@ -184,7 +190,8 @@ func TestProvisionRecordsDisclosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"第三者に提供した記録", "派遣先・紹介先の企業", "氏名、メールアドレス", "本人の同意を得ている旨"} {
+	for _, want := range []string{"第三者に提供した記録", "派遣先・紹介先の企", "氏名、メールアドレス", "本人の同意を得ている旨",
+		"株式会社みなと求人", "同社の求人サイト"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the letter lacks %q:\n%s", want, text)
 		}

@@ -184,6 +184,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Server.Receipts = receipt.New(db, m.log, m.currentLedger)
 	m.Server.Requests = requests.New(db, m.log, m.Server.Vault, m.currentLedger)
 	m.Server.Requests.Provisions = m.Server.Provisions
+	m.Server.Requests.Receipts = m.Server.Receipts
 	m.Server.Requests.Signer = key
 	m.Server.Requests.MailFrom = m.Config.MailFrom
 	if m.Config.SMTP != "" {
