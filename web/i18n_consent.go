@@ -85,6 +85,7 @@ func init() {
 		"provisions.records":                   {"提供記録（法第29条）", "Provision records (Art. 29)"},
 		"provisions.on":                        {"提供日", "Date"},
 		"nav.provisions":                       {"第三者提供", "Provision"},
+		"nav.reconsent":                        {"再同意", "Re-consent"},
 	} {
 		messages[k] = v
 	}
