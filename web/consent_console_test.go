@@ -150,6 +150,10 @@ func TestConsentPortal(t *testing.T) {
 	}
 	cid := regexp.MustCompile(`name="consent" value="([^"]+)"`).FindSubmatch(r.body)[1]
 	vtok := tokenRE.FindSubmatch(r.body)[1]
+	if rc := post("/consents/receipt", url.Values{"token": {string(vtok)}, "principal": {pid}, "consent": {string(cid)}}); rc.status != http.StatusOK ||
+		!strings.HasPrefix(string(rc.body), "%PDF") {
+		t.Errorf("receipt on the portal: %d", rc.status)
+	}
 	r = post("/consents/withdraw", url.Values{"token": {string(vtok)}, "principal": {pid}, "consent": {string(cid)}})
 	if !strings.Contains(string(r.body), `data-status="withdrawn"`) {
 		t.Fatalf("withdraw: %d\n%s", r.status, r.body)

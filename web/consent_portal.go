@@ -29,6 +29,7 @@ func (s *Server) consentPortalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /consents/code", s.portalConsentsCode)
 	mux.HandleFunc("POST /consents/verify", s.portalConsentsVerify)
 	mux.HandleFunc("POST /consents/withdraw", s.portalConsentsWithdraw)
+	mux.HandleFunc("POST /consents/receipt", s.portalConsentReceipt)
 }
 
 // Limits of the portal's consent page.
@@ -192,6 +193,34 @@ func (s *Server) portalConsentsWithdraw(w http.ResponseWriter, r *http.Request) 
 		flash = ""
 	}
 	s.showPortalConsents(w, r, p, tok.Principals, flash)
+}
+
+// portalConsentReceipt gives the principal the receipt of one of their
+// consents, as a PDF.
+func (s *Server) portalConsentReceipt(w http.ResponseWriter, r *http.Request) {
+	p := s.portalPage(r, "portal.consents.title")
+	p.Data = map[string]any{}
+	if !s.portalGuard(w, r, p) {
+		return
+	}
+	tok, ok := s.openToken(r, r.PostFormValue("token"))
+	principal := r.PostFormValue("principal")
+	if !ok || !tok.Verified || !slices.Contains(tok.Principals, principal) {
+		p.Error = T(p.Lang, "portal.consents.expired")
+		s.render(w, r, http.StatusBadRequest, "portal_consents", p)
+		return
+	}
+	a := hogo.Actor{Name: "portal", Remote: remoteIP(r)}
+	rc, err := s.Vault.ConsentReceipt(r.Context(), a, principal, r.PostFormValue("consent"))
+	if err == nil {
+		var pdf []byte
+		if pdf, err = consentReceiptPDF(rc, s.Ledger()); err == nil {
+			serveFile(w, "application/pdf", "consent-"+rc.ConsentReceiptID+".pdf", pdf)
+			return
+		}
+	}
+	p.Error = hogo.ErrorMessageIn(err, p.Lang)
+	s.render(w, r, httpStatus(hogo.ErrorCode(err)), "portal_consents", p)
 }
 
 // portalConsent is a consent as the principal sees it.
