@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,6 +90,14 @@ const (
 	ReasonNotHeld          = "not_held"           // no record of the category
 	ReasonOptOutSensitive  = "opt_out_not_lawful" // opt-out never covers special-care data (Art. 27(2))
 )
+
+// reasonJa names the reasons in Japanese, for messages.
+var reasonJa = map[string]string{
+	ReasonNoConsent:        "有効な同意なし",
+	ReasonProvisionStopped: "第三者提供の停止中",
+	ReasonSuspended:        "利用停止中",
+	ReasonNotHeld:          "該当する記録なし",
+}
 
 // Decision is what the rules say about a provision.
 type Decision struct {
@@ -497,15 +506,18 @@ func (s *Service) decide(ctx context.Context, a hogo.Actor, l *ledger.Ledger, in
 		for _, r := range refusals {
 			counts[r.Reason]++
 		}
-		var parts []string
+		var parts, partsJa []string
 		for _, k := range []string{ReasonNoConsent, ReasonProvisionStopped, ReasonSuspended, ReasonNotHeld} {
 			if counts[k] > 0 {
 				parts = append(parts, k+"="+strconv.Itoa(counts[k]))
+				partsJa = append(partsJa, reasonJa[k]+" "+strconv.Itoa(counts[k])+"人")
 			}
 		}
 		e := hogo.NewError(hogo.ENOLAWFULBASIS, "principals",
 			"%d人の本人について提供の法的根拠がないため、誰の個人データも提供していません（%s）。同意の記録、提供の停止、利用停止を確かめてください。",
 			"%d of the principals have no lawful basis for this provision, so nothing was provided (%s); check their consents and stops", len(refusals), strings.Join(parts, ", "))
+		e.Ja = fmt.Sprintf("%d人の本人について提供の法的根拠がないため、誰の個人データも提供していません（%s）。同意の記録、提供の停止、利用停止を確かめてください。",
+			len(refusals), strings.Join(partsJa, "、"))
 		e.Reason = refusals[0].Reason
 		s.refused(ctx, a, in, strings.Join(parts, ","), refusals)
 		return fail(&RefusedError{Err: e, Refusals: refusals})

@@ -77,6 +77,11 @@ func TestProvisionConsole(t *testing.T) {
 	if !strings.Contains(string(r.body), `id="decision-refused"`) || !strings.Contains(string(r.body), "有効な同意がない") {
 		t.Fatalf("preview without consent: %d\n%s", r.status, r.body)
 	}
+	// The wizard keeps what was chosen, and says why in words.
+	if !strings.Contains(string(r.body), `id="pv-item-email" checked`) || strings.Contains(string(r.body), `id="pv-item-phone" checked`) ||
+		!strings.Contains(string(r.body), `value="client_company" selected`) || !strings.Contains(string(r.body), "有効な同意なし 1人") {
+		t.Errorf("the wizard after a refusal:\n%s", r.body)
+	}
 	h.as(hogo.RoleStaff, "POST", "/api/v1/principals/"+pid+"/consents", `{"recipients":["client_company"],"method":"web_form"}`)
 	r = b.post("/console/provisions/preview", form)
 	if !strings.Contains(string(r.body), `id="decision-ok"`) || !strings.Contains(string(r.body), `id="provision-confirm"`) {

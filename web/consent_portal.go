@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -146,9 +147,17 @@ func (s *Server) portalConsentsCode(w http.ResponseWriter, r *http.Request) {
 		m := &mail.Message{From: from, FromName: org + " " + desk, To: email, Subject: "【" + org + "】同意の確認・撤回のための確認コード",
 			Text: "同意の確認・撤回のページで、次の確認コードを" + strconv.Itoa(int(portalCodeTTL.Minutes())) + "分以内に入力してください。\n\n    確認コード: " + code +
 				"\n\nこのメールにお心当たりのない場合は、破棄してください。\n\n" + org + "\n" + desk + "\n"}
-		if _, err := s.Requests.Mailer.Send(r.Context(), m); err != nil {
-			s.Logger.Error("portal consent code not sent", "err", errorKind(err))
-		}
+		// Sent in the background, so that the answer takes as long
+		// whether the address is held or not. The goroutine ends with the
+		// send, which the mailer bounds (30 s by default).
+		mailer, logger := s.Requests.Mailer, s.Logger
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if _, err := mailer.Send(ctx, m); err != nil {
+				logger.Error("portal consent code not sent", "err", errorKind(err))
+			}
+		}()
 	}
 	// One answer whether the address is held or not.
 	p.Data = map[string]any{"Token": token, "Sent": true}

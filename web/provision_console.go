@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"hogo.example.jp/hogo"
@@ -26,28 +27,44 @@ func (s *Server) provisionForm(p *page, data map[string]any) {
 		return
 	}
 	l := st.Ledger
-	type opt struct{ ID, Name, Note string }
-	var rs, items []opt
+	// What was chosen stays chosen when the page comes back (after a
+	// preview or a refusal).
+	in, _ := data["Input"].(provision.Input)
+	type opt struct {
+		ID, Name, Note string
+		On             bool
+	}
+	var rs, items, bases, excs, formats []opt
 	for _, r := range l.Recipients {
 		note := map[string]string{ledger.BasisConsent: T(p.Lang, "provisions.basis.consent"), ledger.BasisOptOut: T(p.Lang, "provisions.basis.opt_out")}[r.Basis]
 		if r.Foreign != nil {
 			note += " / " + r.Foreign.Country.In(p.Lang)
 		}
-		rs = append(rs, opt{r.ID, r.Name.In(p.Lang), note})
+		rs = append(rs, opt{r.ID, r.Name.In(p.Lang), note, r.ID == in.Recipient})
 	}
 	for _, r := range l.Processors {
-		rs = append(rs, opt{r.ID, r.Name.In(p.Lang), T(p.Lang, "provisions.processor")})
+		rs = append(rs, opt{r.ID, r.Name.In(p.Lang), T(p.Lang, "provisions.processor"), r.ID == in.Recipient})
 	}
 	seen := map[string]bool{}
 	for _, c := range l.Categories {
 		for _, it := range c.Items {
 			if !seen[it.ID] {
 				seen[it.ID] = true
-				items = append(items, opt{it.ID, it.Name.In(p.Lang), ""})
+				items = append(items, opt{it.ID, it.Name.In(p.Lang), "", slices.Contains(in.Items, it.ID)})
 			}
 		}
 	}
-	data["Recipients"], data["Items"], data["Bases"], data["Exceptions"] = rs, items, hogo.ProvisionBases, l.Provision.Exceptions
+	basisKey := "provisions.basis." // every basis has words: TestMessageKeysExist
+	for _, b := range hogo.ProvisionBases {
+		bases = append(bases, opt{b, T(p.Lang, basisKey+b), "", b == in.Basis})
+	}
+	for _, x := range l.Provision.Exceptions {
+		excs = append(excs, opt{x, x, "", x == in.Exception})
+	}
+	for _, f := range []string{"csv", "xlsx", "json"} {
+		formats = append(formats, opt{f, map[string]string{"csv": "CSV", "xlsx": "Excel", "json": "JSON"}[f], "", f == in.Format})
+	}
+	data["Recipients"], data["Items"], data["Bases"], data["Exceptions"], data["Formats"] = rs, items, bases, excs, formats
 }
 
 func (s *Server) provisionsPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
