@@ -46,20 +46,7 @@ func scanProvision(sc interface{ Scan(...any) error }, extra ...any) (*hogo.Prov
 }
 
 func (db *DB) provisionPrincipals(ctx context.Context, id string) ([]string, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT principal_id FROM provision_principals WHERE provision_id = $1 ORDER BY principal_id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return db.strings(ctx, `SELECT principal_id FROM provision_principals WHERE provision_id = $1 ORDER BY principal_id`, id)
 }
 
 // ListProvisions implements hogo.ProvisionService. For one principal,

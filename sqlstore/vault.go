@@ -510,7 +510,12 @@ func (db *DB) GetPrincipal(ctx context.Context, id string) (*hogo.Principal, err
 }
 
 func (db *DB) suspensions(ctx context.Context, id string) ([]string, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT purpose FROM suspensions WHERE principal_id = $1 ORDER BY purpose`, id)
+	return db.strings(ctx, `SELECT purpose FROM suspensions WHERE principal_id = $1 ORDER BY purpose`, id)
+}
+
+// strings runs a query of one text column on the read pool.
+func (db *DB) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := db.Read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
