@@ -75,6 +75,7 @@ func commands() []command {
 		{"keys rotate", cmdKeysRotate},
 		{"keys retire", cmdKeysRetire},
 		{"calendar holidays", cmdCalendarHolidays},
+		{"breach deadlines", cmdBreachDeadlines},
 		{"migrate", cmdMigrate},
 		{"backup", cmdBackup},
 		{"version", cmdVersion},

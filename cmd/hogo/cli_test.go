@@ -538,3 +538,39 @@ func TestCalendarHolidays(t *testing.T) {
 		t.Errorf("1969: exit %d %q", code, errs)
 	}
 }
+
+// TestBreachDeadlines: the command the checks run, with JSON and words,
+// and its refusals.
+func TestBreachDeadlines(t *testing.T) {
+	code, out, errs := hogoRun(t, "", "breach", "deadlines", "--known", "2026-12-01", "--trigger", "over_1000,special_care", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var d struct {
+		PreliminaryDue string `json:"preliminary_due"`
+		FinalDue       string `json:"final_due"`
+		FinalDays      int    `json:"final_days"`
+		Reportable     bool   `json:"reportable"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	// Day 30 is 12-30, in the year-end closure: the next working day.
+	if d.PreliminaryDue != "2026-12-07" || d.FinalDue != "2027-01-04" || d.FinalDays != 30 || !d.Reportable {
+		t.Errorf("deadlines: %+v", d)
+	}
+	code, out, _ = hogoRun(t, "", "--lang", "ja", "breach", "deadlines", "--known", "2026-11-24", "--trigger", "unjust_purpose")
+	if code != 0 || !strings.Contains(out, "確報の期限: 2027-01-22") || !strings.Contains(out, "令和9年1月22日") {
+		t.Errorf("words: %d\n%s", code, out)
+	}
+	for _, args := range [][]string{
+		{"--known", "2026-11-24", "--trigger", "over_9000"},
+		{"--known", "24/11/2026", "--trigger", "over_1000"},
+		{"--trigger", "over_1000"},
+		{"--known", "2026-11-24"},
+	} {
+		if code, _, errs := hogoRun(t, "", append([]string{"breach", "deadlines"}, args...)...); code != 2 || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}

@@ -33,6 +33,7 @@ var cliMessages = map[string][2]string{
   keys rotate      鍵暗号化鍵を更新し、データ鍵を包み直す
   keys retire      使われなくなった古い鍵暗号化鍵を削除する
   calendar holidays その年の国民の祝日・休日を表示する
+  breach deadlines  漏えい等の速報・確報の期限を表示する
   migrate          データベースのスキーマを更新する
   backup           SQLite ストアの一貫したコピーを作る
   version          バージョンを表示する
@@ -63,6 +64,7 @@ Commands:
   keys rotate      add a new key-encryption key and re-wrap the data keys
   keys retire      delete old key-encryption keys no data key uses
   calendar holidays print a year's national holidays
+  breach deadlines  print the deadlines of a breach's reports to the PPC
   migrate          bring the database schema up to date
   backup           make a consistent copy of a SQLite store
   version          print the version
@@ -84,6 +86,11 @@ Details: hogo COMMAND --help
 	"audit.keygen":       {"署名鍵を %s に作成しました（鍵ID %s）", "wrote a signing key to %s (key id %s)"},
 	"audit.cpexported":   {"チェックポイント %d 件を %s に出力しました", "wrote %d checkpoints to %s"},
 	"migrate.done":       {"マイグレーションを %d 件適用しました（スキーマ %d）", "applied %d migrations (schema %d)"},
+	"breach.known":       {"漏えい等を知った日を --known 2026-11-24 の形で指定してください", "give the day the incident became known as --known 2026-11-24"},
+	"breach.date":        {"日付「%s」を読めません。2026-11-24 の形で指定してください", "cannot read the date %q; write it as 2026-11-24"},
+	"breach.trigger":     {"報告対象事態を --trigger で指定してください（カンマ区切り）: %s", "give the report triggers with --trigger, joined by commas: %s"},
+	"breach.preliminary": {"速報の期限: %s（%s、%d日目）", "preliminary report due: %s (%s, day %d)"},
+	"breach.final":       {"確報の期限: %s（%s、%d日目）", "final report due: %s (%s, day %d)"},
 	"calendar.year":      {"年「%s」は指定できません。%d〜%d の西暦年を指定してください", "year %q is not one hogo knows; give a year from %d to %d"},
 	"keys.init":          {"マスター鍵を %s に作成しました（鍵暗号化鍵 ID %d）。この鍵ファイルを失うと個人情報は復号できません。安全な場所にバックアップしてください。", "wrote the master keys to %s (key-encryption key id %d); without this file the personal data cannot be decrypted: back it up somewhere safe"},
 	"keys.status":        {"主鍵 ID %d、古い鍵暗号化鍵 %d 個。本人 %d 人のうち、古い鍵で包まれたデータ鍵 %d 件", "primary key id %d, %d old key-encryption keys; of %d principals, %d data keys are wrapped by an old key"},
@@ -198,6 +205,9 @@ var flagHelp = map[string]string{
 	"none, starttls, starttls-required or tls (env HOGO_SMTP_TLS)":                                              "メール送信の暗号化: none、starttls、starttls-required、tls（環境変数 HOGO_SMTP_TLS）",
 	"sender address of mails (env HOGO_MAIL_FROM; default the ledger's complaint desk)":                         "メールの差出人アドレス（環境変数 HOGO_MAIL_FROM。省略時は台帳の苦情・相談窓口）",
 	"the portal's public address, for links in mails (env HOGO_PUBLIC_URL)":                                     "メール内のリンクに使うポータルの公開アドレス（環境変数 HOGO_PUBLIC_URL）",
+	"the day the incident became known, YYYY-MM-DD (day 1)":                                                     "漏えい等を知った日（YYYY-MM-DD、1日目として数える）",
+	"report triggers, joined by commas (e.g. special_care,unjust_purpose)":                                      "報告対象事態（カンマ区切り。例: special_care,unjust_purpose）",
+	"target of the preliminary report in days (guidelines: about 3 to 5)":                                       "速報の目標日数（ガイドラインの目安は3〜5日）",
 	"address to listen on (env HOGO_ADDR)":                                                                      "待ち受けるアドレス（環境変数 HOGO_ADDR）",
 	"ledger YAML to load (env HOGO_LEDGER); else the one stored":                                                "読み込む台帳の YAML（環境変数 HOGO_LEDGER）。省略時は保存済みの台帳",
 	"create a demo organisation on the first start":                                                             "初回起動時にデモ組織を作成する",
