@@ -176,6 +176,7 @@ type Tx interface {
 	ProvisionWriter
 	ProcessorWriter
 	ReceiptWriter
+	IncidentWriter
 }
 
 // AuditWrite is a change and the audit entries that record it. The store

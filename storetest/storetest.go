@@ -55,6 +55,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Requests", func(t *testing.T) { testRequests(t, h) })
 	t.Run("Registers", func(t *testing.T) { testRegisters(t, h) })
 	t.Run("Consents", func(t *testing.T) { testConsents(t, h) })
+	t.Run("Incidents", func(t *testing.T) { testIncidents(t, h) })
 }
 
 func wantCode(t *testing.T, err error, code string) {

@@ -197,6 +197,7 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	s.requestConsoleRoutes(mux)
 	s.consentConsoleRoutes(mux)
 	s.provisionConsoleRoutes(mux)
+	s.incidentConsoleRoutes(mux)
 }
 
 func safeNext(next string) string {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/breach"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/requests"
@@ -69,6 +70,9 @@ func TestMessageKeysExist(t *testing.T) {
 		"requests.view.":     requests.Views,
 		"requests.flag.":     {"overdue", "due_soon"},
 		"consents.method.":   hogo.ConsentMethods,
+		"incidents.status.":  {hogo.IncidentDraft, hogo.IncidentOpen, hogo.IncidentReported, hogo.IncidentClosed},
+		"incidents.medium.":  breach.Media,
+		"incidents.field.":   {"summary", "items", "cause", "secondary_damage", "principal_response", "publication", "prevention", "medium", "scope"},
 		"consents.status.":   {vault.ConsentLive, vault.ConsentWithdrawn, vault.ConsentExpired},
 		"provisions.basis.":  hogo.ProvisionBases,
 		"provisions.reason.": {provision.ReasonNoConsent, provision.ReasonProvisionStopped, provision.ReasonSuspended, provision.ReasonNotHeld, provision.ReasonOptOutSensitive},

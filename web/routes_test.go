@@ -242,6 +242,8 @@ var allowedRoles = map[string][]hogo.Role{
 	"GET /api/v1/requests":             {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/requests/{id}":        {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/consents/reconsent":   {hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/incidents":           hogo.Roles,
+	"GET /api/v1/incidents":            {hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/provisions":           {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
 	"GET /api/v1/processors":           {hogo.RoleManager, hogo.RoleAuditor, hogo.RoleAdmin},
 	"GET /api/v1/receipts":             {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
@@ -288,6 +290,10 @@ var requestSteps = map[string]bool{
 // their refusals are checked with the request steps', their successes in
 // consent_test.go and provision_test.go.
 var principalRoutes = map[string][]hogo.Role{
+	"GET /api/v1/incidents/{id}":                         {hogo.RoleManager, hogo.RoleAuditor},
+	"PUT /api/v1/incidents/{id}":                         {hogo.RoleManager},
+	"POST /api/v1/incidents/{id}/sent":                   {hogo.RoleManager},
+	"GET /api/v1/incidents/{id}/report":                  {hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/principals/{id}/consents":               {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/principals/{id}/consents":              {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
 	"DELETE /api/v1/principals/{id}/consents/{cid}":      {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
@@ -384,6 +390,8 @@ func TestAPIRoleMatrix(t *testing.T) {
 					body = `{"role":"staff"}`
 				case "POST /api/v1/users/{id}/password":
 					body = `{}`
+				case "POST /api/v1/incidents":
+					body = `{"title":"求職者名簿の誤送信"}`
 				case "POST /api/v1/requests":
 					body = `{"types":["disclose"],"channel":"post","requester":{"kind":"principal","name":"道下 鈴","email":"suzu@example.jp"}}`
 				case "GET /api/v1/requests/{id}":

@@ -20,6 +20,7 @@ import (
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
+	"hogo.example.jp/hogo/breach"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/processor"
 	"hogo.example.jp/hogo/provision"
@@ -56,6 +57,8 @@ type Server struct {
 	Requests *requests.Service
 	// Provisions provides personal data to third parties and records it.
 	Provisions *provision.Service
+	// Incidents is the register of leaks and other incidents.
+	Incidents *breach.Service
 	Logger     *slog.Logger
 	Now        func() time.Time
 	// SecureCookies marks cookies Secure; on by default behind TLS.
@@ -151,6 +154,12 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/processors/{id}/subentrustments", s.api(s.apiProcessorSubEntrustment, processorRecorder)},
 		{"POST", "/api/v1/receipts", s.api(s.apiCreateReceipt, receiptRecorder)},
 		{"GET", "/api/v1/receipts", s.api(s.apiReceipts, receiptReader)},
+		{"POST", "/api/v1/incidents", s.api(s.apiRecordIncident, anyRole)},
+		{"GET", "/api/v1/incidents", s.api(s.apiIncidents, incidentReader)},
+		{"GET", "/api/v1/incidents/{id}", s.api(s.apiIncident, incidentReader)},
+		{"PUT", "/api/v1/incidents/{id}", s.api(s.apiUpdateIncident, incidentManager)},
+		{"POST", "/api/v1/incidents/{id}/sent", s.api(s.apiIncidentSent, incidentManager)},
+		{"GET", "/api/v1/incidents/{id}/report", s.api(s.apiIncidentReport, incidentReader)},
 		// The steps of handling a request (request_api.go).
 		{"POST", "/api/v1/requests/{id}/complete", s.api(requestStep(s, func(r *http.Request, c *who, id string, in completeBody) error {
 			return s.Requests.Complete(r.Context(), c.Actor, id, in.Requester, in.ResponseMethod)
