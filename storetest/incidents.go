@@ -35,7 +35,9 @@ func testIncidents(t *testing.T, h Harness) {
 	// also with an applicant record.
 	r1, r2, r3 := newRecord("", 71, "job_seeker", nil), newRecord("", 72, "job_seeker", nil), newRecord("", 73, "applicant", nil)
 	p1, p2 := newPrincipal(70, r1, r3), newPrincipal(75, r2)
-	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error { return tx.InsertPrincipals(ctx, []*hogo.Principal{p1, p2}) })
+	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error {
+		return tx.InsertPrincipals(ctx, []*hogo.Principal{p1, p2})
+	})
 	for _, c := range []struct {
 		cats       []string
 		from, to   time.Time

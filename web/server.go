@@ -59,8 +59,8 @@ type Server struct {
 	Provisions *provision.Service
 	// Incidents is the register of leaks and other incidents.
 	Incidents *breach.Service
-	Logger     *slog.Logger
-	Now        func() time.Time
+	Logger    *slog.Logger
+	Now       func() time.Time
 	// SecureCookies marks cookies Secure; on by default behind TLS.
 	SecureCookies bool
 	// Processors keeps the processor register (APPI Art. 25).
