@@ -131,3 +131,33 @@ func BenchmarkProvision10k(b *testing.B) {
 	b.ReportMetric(base[len(base)/2].Seconds(), "baseline-s")
 	b.ReportMetric(float64(seedRows), "principals")
 }
+
+// BenchmarkIncidentCount measures counting the principals an incident
+// concerns among the data set: by category, and by category and an
+// acquisition date range, straight from the records (no decryption).
+func BenchmarkIncidentCount(b *testing.B) {
+	s := serveSeed(b, "")
+	ctx := context.Background()
+	var whole, ranged []time.Duration
+	b.ResetTimer()
+	for i := 0; i < max(b.N, 5); i++ {
+		t0 := time.Now()
+		n, err := s.m.db.CountAffected(ctx, []string{"job_seeker"}, time.Time{}, time.Time{}, nil)
+		whole = append(whole, time.Since(t0))
+		if err != nil || n < seedRows {
+			b.Fatalf("counted %d: %v", n, err)
+		}
+		now := time.Now()
+		t0 = time.Now()
+		if _, err := s.m.db.CountAffected(ctx, []string{"job_seeker"}, now.Add(-24*time.Hour), now, nil); err != nil {
+			b.Fatal(err)
+		}
+		ranged = append(ranged, time.Since(t0))
+	}
+	b.StopTimer()
+	sort.Slice(whole, func(i, j int) bool { return whole[i] < whole[j] })
+	sort.Slice(ranged, func(i, j int) bool { return ranged[i] < ranged[j] })
+	b.ReportMetric(float64(whole[len(whole)/2].Microseconds())/1000, "ms/category")
+	b.ReportMetric(float64(ranged[len(ranged)/2].Microseconds())/1000, "ms/category+range")
+	b.ReportMetric(float64(seedRows), "principals")
+}
