@@ -75,7 +75,26 @@ type Facts struct {
 	// promptly stands in for the report and the notices (則9 但書).
 	Entrustee bool   `json:"entrustee"`
 	Entrustor string `json:"entrustor,omitempty"`
+	// Notices are the notices to the principals (本人への通知, APPI Art.
+	// 26(2), 則10) and the substitute measures when they cannot be
+	// reached.
+	Notices []Notice `json:"notices,omitempty"`
 }
+
+// Notice is one round of notices to principals, or a substitute measure.
+type Notice struct {
+	Method string    `json:"method"` // NoticeMethods
+	Count  int       `json:"count"`
+	On     string    `json:"on"`
+	Note   string    `json:"note,omitempty"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// Notice methods: to the principals by e-mail or letter; or, when they
+// cannot be reached, the substitute measures of 則10 但書: publication, or
+// an inquiry desk.
+var NoticeMethods = []string{"email", "letter", "publication", "inquiry_desk"}
 
 // Media of an incident.
 var Media = []string{"electronic", "paper", "device", "other"}
@@ -437,6 +456,98 @@ func (s *Service) view(i *hogo.Incident, f *Facts, today calendar.Date) *View {
 		v.FinalLeft = d.Sub(today)
 	}
 	return v
+}
+
+// RecordNotice records a round of notices to the principals or a
+// substitute measure (the protection manager).
+func (s *Service) RecordNotice(ctx context.Context, a hogo.Actor, id string, n Notice) (*View, error) {
+	if !slices.Contains(ManageRoles, a.Role) {
+		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "本人への通知の記録は個人情報保護管理者が行います。", "notices are recorded by the protection manager")
+	}
+	if !slices.Contains(NoticeMethods, n.Method) {
+		return nil, hogo.NewError(hogo.EINVALID, "method", "通知の方法は次のいずれかです: %s", "method must be one of: %s", strings.Join(NoticeMethods, ", "))
+	}
+	if n.Count < 0 {
+		return nil, hogo.NewError(hogo.EINVALID, "count", "通知した人数は0以上にしてください。", "count is 0 or more")
+	}
+	now := s.Now()
+	if n.On == "" {
+		n.On = calendar.DateOf(now).String()
+	}
+	if _, err := calendar.ParseDate(n.On); err != nil {
+		return nil, hogo.NewError(hogo.EINVALID, "on", "日付は 2026-11-24 の形で指定してください。", "give the date as 2026-11-24")
+	}
+	i, f, err := s.open(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	n.By, n.At = a.Name, now
+	f.Notices = append(f.Notices, n)
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	if i.Facts, err = s.vault.SealNote(ctx, string(b), factsAD(i.ID)); err != nil {
+		return nil, err
+	}
+	i.Version++
+	i.UpdatedAt = now
+	e := a.Entry("incident.notice")
+	e.Target = i.ID
+	e.Detail = map[string]string{"method": n.Method, "count": strconv.Itoa(n.Count), "on": n.On}
+	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.UpdateIncident(ctx, i) }, e); err != nil {
+		return nil, err
+	}
+	return s.view(i, f, calendar.DateOf(now)), nil
+}
+
+// NoticePDF renders the notice to the principals (則10: summary, items,
+// cause, secondary damage, other), addressed to each principal by the
+// mail merge of whoever prints it.
+func (s *Service) NoticePDF(ctx context.Context, a hogo.Actor, id string) ([]byte, error) {
+	v, err := s.Get(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.env()
+	if err != nil {
+		return nil, err
+	}
+	f := v.Facts
+	or := func(x string) string {
+		if strings.TrimSpace(x) == "" {
+			return "（確認中）"
+		}
+		return x
+	}
+	tb := &letter.Table{Header: []string{"お知らせする事項（規則第10条）", "内容"}, Widths: []float64{1, 2.4}}
+	tb.Rows = [][]string{
+		{"概要", or(f.Summary)},
+		{"漏えい等が発生し、又は発生したおそれがある個人データの項目", or(f.Items)},
+		{"原因", or(f.Cause)},
+		{"二次被害又はそのおそれの有無及びその内容", or(f.SecondaryDamage)},
+		{"その他参考となる事項", or(f.Other)},
+	}
+	desk := []string{l.ComplaintDesk.Name.Ja}
+	if len(l.ComplaintDesk.Phone) > 0 {
+		desk = append(desk, "電話 "+strings.Join(l.ComplaintDesk.Phone, " / "))
+	}
+	if l.ComplaintDesk.Email != "" {
+		desk = append(desk, "メール "+l.ComplaintDesk.Email)
+	}
+	lt := &letter.Letter{
+		Title:     "個人情報の漏えい等に関するお知らせとお詫び",
+		Date:      calendar.FormatJapanese(calendar.DateOf(s.Now())),
+		Reference: []string{"事案番号 " + v.ID},
+		Addressee: []string{"お客様各位"},
+		Sender:    []string{l.Organization.Name.Ja, l.Organization.Address.Ja},
+		Opening: []string{"このたび、当社がお預かりしているお客様の個人情報について、漏えい等が発生し、又は発生したおそれがあることが判明いたしました。" +
+			"お客様に多大なるご迷惑とご心配をおかけしますことを、深くお詫び申し上げます。個人情報の保護に関する法律第26条第2項に基づき、次のとおりお知らせいたします。"},
+		Sections: []letter.Section{{Heading: "お知らせする事項", Table: tb}, {Heading: "お問い合わせ窓口", Paragraphs: desk}},
+		Closing:  []string{"以上"},
+		Footer:   l.Organization.Name.Ja + "　事案番号 " + v.ID,
+	}
+	return letter.Render(lt, letter.Options{Substitute: '〓'})
 }
 
 // Get returns an incident with its facts, audited.

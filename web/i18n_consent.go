@@ -192,3 +192,22 @@ func init() {
 		messages[k] = v
 	}
 }
+
+func init() {
+	for k, v := range map[string][2]string{
+		"incidents.notice":              {"本人への通知文（PDF）", "Notice to principals (PDF)"},
+		"incidents.notices":             {"本人への通知・代替措置", "Notices and substitute measures"},
+		"incidents.notices.none":        {"まだ通知していません。", "No notice yet."},
+		"incidents.notice.method":       {"方法", "Method"},
+		"incidents.notice.email":        {"電子メールで通知", "Notified by e-mail"},
+		"incidents.notice.letter":       {"書面で通知", "Notified by letter"},
+		"incidents.notice.publication":  {"代替措置: 公表", "Substitute: publication"},
+		"incidents.notice.inquiry_desk": {"代替措置: 問合せ窓口の設置", "Substitute: inquiry desk"},
+		"incidents.notice.count":        {"人数", "Principals"},
+		"incidents.notice.note":         {"メモ", "Note"},
+		"incidents.notice.record":       {"記録する", "Record"},
+		"incidents.done.notice":         {"通知を記録しました。", "The notice was recorded."},
+	} {
+		messages[k] = v
+	}
+}

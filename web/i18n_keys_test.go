@@ -72,6 +72,7 @@ func TestMessageKeysExist(t *testing.T) {
 		"consents.method.":   hogo.ConsentMethods,
 		"incidents.status.":  {hogo.IncidentDraft, hogo.IncidentOpen, hogo.IncidentReported, hogo.IncidentClosed},
 		"incidents.medium.":  breach.Media,
+		"incidents.notice.":  breach.NoticeMethods,
 		"incidents.field.":   {"summary", "items", "cause", "secondary_damage", "principal_response", "publication", "prevention", "medium", "scope"},
 		"consents.status.":   {vault.ConsentLive, vault.ConsentWithdrawn, vault.ConsentExpired},
 		"provisions.basis.":  hogo.ProvisionBases,

@@ -105,3 +105,31 @@ func (s *Server) apiIncidentReport(w http.ResponseWriter, r *http.Request, c *wh
 	serveFile(w, "application/pdf", "incident-"+r.PathValue("id")+".pdf", pdf)
 	return nil
 }
+
+func (s *Server) apiIncidentNotice(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.incidentsReady(); err != nil {
+		return err
+	}
+	var n breach.Notice
+	if err := decodeBody(r, &n); err != nil {
+		return err
+	}
+	v, err := s.Incidents.RecordNotice(r.Context(), c.Actor, r.PathValue("id"), n)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (s *Server) apiIncidentNoticeLetter(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.incidentsReady(); err != nil {
+		return err
+	}
+	pdf, err := s.Incidents.NoticePDF(r.Context(), c.Actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	serveFile(w, "application/pdf", "notice-"+r.PathValue("id")+".pdf", pdf)
+	return nil
+}

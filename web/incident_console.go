@@ -17,6 +17,30 @@ func (s *Server) incidentConsoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /console/incidents/{id}", s.console(s.incidentUpdate, "incidents.one", incidentManager))
 	mux.HandleFunc("POST /console/incidents/{id}/sent", s.console(s.incidentSent, "incidents.one", incidentManager))
 	mux.HandleFunc("GET /console/incidents/{id}/report", s.console(s.incidentReport, "incidents.one", incidentReader))
+	mux.HandleFunc("POST /console/incidents/{id}/notices", s.console(s.incidentNotice, "incidents.one", incidentManager))
+	mux.HandleFunc("GET /console/incidents/{id}/notice", s.console(s.incidentNoticeLetter, "incidents.one", incidentReader))
+}
+
+func (s *Server) incidentNotice(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	id := r.PathValue("id")
+	n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("count")))
+	if _, err := s.Incidents.RecordNotice(r.Context(), c.Actor, id, breach.Notice{Method: r.PostFormValue("method"), Count: n,
+		On: r.PostFormValue("on"), Note: r.PostFormValue("note")}); err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.incidentPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
+		return
+	}
+	http.Redirect(w, r, "/console/incidents/"+id+"?done=notice", http.StatusSeeOther)
+}
+
+func (s *Server) incidentNoticeLetter(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	pdf, err := s.Incidents.NoticePDF(r.Context(), c.Actor, r.PathValue("id"))
+	if err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
+		return
+	}
+	serveFile(w, "application/pdf", "notice-"+r.PathValue("id")+".pdf", pdf)
 }
 
 // incidentInput reads the incident form.
@@ -45,6 +69,7 @@ func (s *Server) incidentForm(data map[string]any) {
 		data["Categories"] = cs
 	}
 	data["Media"] = breach.Media
+	data["NoticeMethods"] = breach.NoticeMethods
 }
 
 func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {

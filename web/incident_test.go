@@ -61,6 +61,24 @@ func TestIncidentAPI(t *testing.T) {
 			t.Errorf("the report lacks %q", want)
 		}
 	}
+	// Notices to the principals, and the letter for them (則10).
+	r = h.as(hogo.RoleManager, "POST", "/api/v1/incidents/"+v.ID+"/notices", `{"method":"email","count":3,"on":"2026-12-03"}`)
+	r.decode(t, &v)
+	if r.status != http.StatusOK || len(v.Facts.Notices) != 1 || v.Facts.Notices[0].Count != 3 {
+		t.Errorf("notice: %d %+v", r.status, v.Facts.Notices)
+	}
+	if r := h.as(hogo.RoleManager, "POST", "/api/v1/incidents/"+v.ID+"/notices", `{"method":"carrier_pigeon"}`); r.status != http.StatusBadRequest {
+		t.Errorf("unknown notice method: %d", r.status)
+	}
+	nt, err := pdftext.Text(h.as(hogo.RoleManager, "GET", "/api/v1/incidents/"+v.ID+"/notice", "").body)
+	// The notice carries the items of 則10, not the prevention measures
+	// (a report item only).
+	if err != nil || !strings.Contains(nt, "お知らせとお詫び") || strings.Contains(nt, "多要素認証") {
+		t.Errorf("notice letter: %v\n%s", err, nt)
+	}
+	if !strings.Contains(nt, "管理画面の認証不備") {
+		t.Errorf("the notice lacks the cause:\n%s", nt)
+	}
 	r = h.as(hogo.RoleManager, "POST", "/api/v1/incidents/"+v.ID+"/sent", `{"which":"final","on":"2027-01-20"}`)
 	r.decode(t, &v)
 	if v.Status != hogo.IncidentReported || v.FinalSent != "2027-01-20" {

@@ -294,6 +294,8 @@ var principalRoutes = map[string][]hogo.Role{
 	"PUT /api/v1/incidents/{id}":                         {hogo.RoleManager},
 	"POST /api/v1/incidents/{id}/sent":                   {hogo.RoleManager},
 	"GET /api/v1/incidents/{id}/report":                  {hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/incidents/{id}/notices":                {hogo.RoleManager},
+	"GET /api/v1/incidents/{id}/notice":                  {hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/principals/{id}/consents":               {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/principals/{id}/consents":              {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
 	"DELETE /api/v1/principals/{id}/consents/{cid}":      {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},

@@ -160,6 +160,8 @@ func (s *Server) apiRoutes() []route {
 		{"PUT", "/api/v1/incidents/{id}", s.api(s.apiUpdateIncident, incidentManager)},
 		{"POST", "/api/v1/incidents/{id}/sent", s.api(s.apiIncidentSent, incidentManager)},
 		{"GET", "/api/v1/incidents/{id}/report", s.api(s.apiIncidentReport, incidentReader)},
+		{"POST", "/api/v1/incidents/{id}/notices", s.api(s.apiIncidentNotice, incidentManager)},
+		{"GET", "/api/v1/incidents/{id}/notice", s.api(s.apiIncidentNoticeLetter, incidentReader)},
 		// The steps of handling a request (request_api.go).
 		{"POST", "/api/v1/requests/{id}/complete", s.api(requestStep(s, func(r *http.Request, c *who, id string, in completeBody) error {
 			return s.Requests.Complete(r.Context(), c.Actor, id, in.Requester, in.ResponseMethod)
