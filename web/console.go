@@ -262,6 +262,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, c *who, p *page) {
 	if st := s.Ledger(); st != nil {
 		data["Ledger"] = st.Ledger
 	}
+	if c.Actor.Role == hogo.RoleManager || c.Actor.Role == hogo.RoleAuditor {
+		data["Dashboard"] = s.dashboard(r.Context(), c.Actor)
+	}
 	p.Data = data
 	s.render(w, r, http.StatusOK, "home", p)
 }

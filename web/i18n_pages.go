@@ -1,6 +1,6 @@
 package web
 
-// Words of the consent and provision pages.
+// Words of the consent, provision and incident pages.
 func init() {
 	for k, v := range map[string][2]string{
 		"consents.title":            {"同意の記録", "Consents"},
@@ -207,6 +207,20 @@ func init() {
 		"incidents.notice.note":         {"メモ", "Note"},
 		"incidents.notice.record":       {"記録する", "Record"},
 		"incidents.done.notice":         {"通知を記録しました。", "The notice was recorded."},
+	} {
+		messages[k] = v
+	}
+}
+
+func init() {
+	for k, v := range map[string][2]string{
+		"dash.requests":   {"開示等の請求", "Rights requests"},
+		"dash.per_month":  {"月別の受付件数（直近12か月）", "Requests received per month (last 12 months)"},
+		"dash.incidents":  {"対応中の漏えい等", "Open incidents"},
+		"dash.processors": {"見直し時期の委託先", "Processors due for review"},
+		"dash.reviews":    {"目的外利用の審査待ち", "Uses under exceptions to review"},
+		"dash.reconsent":  {"再同意が必要な本人", "Principals to ask again"},
+		"dash.none":       {"ありません。", "None."},
 	} {
 		messages[k] = v
 	}
