@@ -129,4 +129,3 @@ func (s *Server) dashboard(ctx context.Context, a hogo.Actor) map[string]any {
 	}
 	return d
 }
-
