@@ -51,6 +51,10 @@ type Record struct {
 	// Lookups are the keyed blind indexes of the record's identifiers;
 	// written with the record, never read back.
 	Lookups [][]byte
+	// Events are the ledger events that happened for the record (e.g.
+	// application_closed) with their day, YYYY-MM-DD; retention counts
+	// from them. Filled by ScanRecords.
+	Events map[string]string
 	// Version counts the record's changes, for optimistic updates.
 	Version   int64
 	CreatedAt time.Time
@@ -177,6 +181,8 @@ type Tx interface {
 	ProcessorWriter
 	ReceiptWriter
 	IncidentWriter
+	ComplaintWriter
+	RetentionWriter
 }
 
 // AuditWrite is a change and the audit entries that record it. The store

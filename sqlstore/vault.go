@@ -556,7 +556,7 @@ func (db *DB) FindPrincipals(ctx context.Context, lookup []byte, limit int) ([]s
 // ScanRecords implements hogo.VaultService.
 func (db *DB) ScanRecords(ctx context.Context, category string, after hogo.RecordKey, limit int, fn func(*hogo.Record, *hogo.Principal) error) error {
 	rows, err := db.Read.QueryContext(ctx, `SELECT r.id, r.principal_id, r.source, r.acquired_at, r.purposes, r.notice_version, r.sealed, r.version,
-			r.created_at, r.updated_at, p.wrapped_key,
+			r.created_at, r.updated_at, r.events, p.wrapped_key,
 			p.suspensions, p.consents
 		FROM records r JOIN principals p ON p.id = r.principal_id
 		WHERE (r.principal_id, r.id) > ($2, $3) AND r.category = $1 ORDER BY r.principal_id, r.id LIMIT $4`, category, after.PrincipalID, after.ID, limit)
@@ -575,11 +575,15 @@ func (db *DB) ScanRecords(ctx context.Context, category string, after hogo.Recor
 		var acq, c, u int64
 		var purposes string
 		var x row
-		if err := rows.Scan(&r.ID, &r.PrincipalID, &r.Source, &acq, &purposes, &r.NoticeVersion, &r.Sealed, &r.Version, &c, &u, &x.key, &x.susp, &x.consents); err != nil {
+		var events string
+		if err := rows.Scan(&r.ID, &r.PrincipalID, &r.Source, &acq, &purposes, &r.NoticeVersion, &r.Sealed, &r.Version, &c, &u, &events, &x.key, &x.susp, &x.consents); err != nil {
 			rows.Close()
 			return err
 		}
 		r.AcquiredAt, r.CreatedAt, r.UpdatedAt, r.Purposes = fromNanos(acq), fromNanos(c), fromNanos(u), splitPurposes(purposes)
+		if events != "" {
+			r.Events = splitTerms(events)
+		}
 		x.r = r
 		got = append(got, x)
 	}

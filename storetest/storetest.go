@@ -56,6 +56,8 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Registers", func(t *testing.T) { testRegisters(t, h) })
 	t.Run("Consents", func(t *testing.T) { testConsents(t, h) })
 	t.Run("Incidents", func(t *testing.T) { testIncidents(t, h) })
+	t.Run("Complaints", func(t *testing.T) { testComplaints(t, h) })
+	t.Run("Retention", func(t *testing.T) { testRetention(t, h) })
 }
 
 func wantCode(t *testing.T, err error, code string) {

@@ -198,6 +198,7 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	s.consentConsoleRoutes(mux)
 	s.provisionConsoleRoutes(mux)
 	s.incidentConsoleRoutes(mux)
+	s.complaintConsoleRoutes(mux)
 }
 
 func safeNext(next string) string {
@@ -262,7 +263,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, c *who, p *page) {
 	if st := s.Ledger(); st != nil {
 		data["Ledger"] = st.Ledger
 	}
-	if c.Actor.Role == hogo.RoleManager || c.Actor.Role == hogo.RoleAuditor {
+	// The dashboard reads the registers, which need a ledger.
+	if (c.Actor.Role == hogo.RoleManager || c.Actor.Role == hogo.RoleAuditor) && s.Ledger() != nil {
 		data["Dashboard"] = s.dashboard(r.Context(), c.Actor)
 	}
 	p.Data = data

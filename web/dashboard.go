@@ -12,9 +12,9 @@ import (
 
 // The protection manager's dashboard (on the console's home page for the
 // manager and the auditor): requests due, incidents with their clocks,
-// processors due for review, uses under exceptions to review, principals
-// to ask again, and the requests received per month as a chart drawn on
-// the server (SVG; no script, no CDN).
+// processors due for review, this month's complaint figures, uses under
+// exceptions to review, principals to ask again, and the requests received
+// per month as a chart drawn on the server (SVG; no script, no CDN).
 
 // bar is one bar of a chart, in SVG user units.
 type bar struct {
@@ -117,6 +117,11 @@ func (s *Server) dashboard(ctx context.Context, a hogo.Actor) map[string]any {
 				}
 			}
 			d["Processors"] = due
+		}
+	}
+	if s.Complaints != nil {
+		if st, err := s.Complaints.Stats(ctx, a, ""); err == nil {
+			d["Complaints"] = st
 		}
 	}
 	if s.Vault != nil && (a.Role == hogo.RoleManager || a.Role == hogo.RoleAuditor) {

@@ -17,6 +17,9 @@ func TestDashboard(t *testing.T) {
 	h := newHarness(t)
 	h.as(hogo.RoleDesk, "POST", "/api/v1/requests", `{"types":["disclose"],"channel":"post","requester":{"kind":"principal","name":"山田 太郎","email":"taro@example.jp"}}`)
 	h.as(hogo.RoleStaff, "POST", "/api/v1/incidents", `{"title":"USBメモリの紛失","scope":{"estimate":2000}}`)
+	if r := h.as(hogo.RoleDesk, "POST", "/api/v1/complaints", `{"channel":"phone","category":"handling","anonymous":true,"statement":"電話の対応について"}`); r.status != http.StatusCreated {
+		t.Fatalf("complaint: %d %s", r.status, r.body)
+	}
 	b := h.browser()
 	b.loginAs(hogo.RoleManager)
 	r := b.get("/console/")
@@ -24,7 +27,7 @@ func TestDashboard(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("home: %d\n%s", r.status, body)
 	}
-	for _, want := range []string{`id="dashboard"`, `id="dash-open">未完了 1`, "USBメモリの紛失", `id="dash-chart"`, `id="dash-processors"`, `id="dash-reviews-count">0`} {
+	for _, want := range []string{`id="dashboard"`, `id="dash-open">未完了 1`, "USBメモリの紛失", `id="dash-chart"`, `id="dash-processors"`, `id="dash-reviews-count">0`, `id="dash-complaints-total">受付 1`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the dashboard lacks %q", want)
 		}

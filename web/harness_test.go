@@ -19,6 +19,7 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/breach"
+	"hogo.example.jp/hogo/complaint"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
@@ -137,6 +138,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	})
 	srv.Provisions = provision.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
 	srv.Incidents = breach.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
+	srv.Complaints = complaint.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
 	srv.Processors = processor.New(db, log, srv.Vault.LedgerFunc())
 	srv.Receipts = receipt.New(db, log, srv.Vault.LedgerFunc())
 	srv.Requests = requests.New(db, log, srv.Vault, srv.Vault.LedgerFunc())

@@ -9,6 +9,7 @@ import (
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/breach"
+	"hogo.example.jp/hogo/complaint"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/requests"
@@ -67,16 +68,21 @@ func TestMessageKeysExist(t *testing.T) {
 		"requests.file.":    {hogo.FileIDCopy, hogo.FileAgentEvidence, hogo.FileAnswerLetter, hogo.FileAnswerArchive},
 		"requests.status.": {hogo.RequestReceived, hogo.RequestIncomplete, hogo.RequestWaiting, hogo.RequestInProgress,
 			hogo.RequestAnswered, hogo.RequestWithdrawn},
-		"requests.view.":     requests.Views,
-		"requests.flag.":     {"overdue", "due_soon"},
-		"consents.method.":   hogo.ConsentMethods,
-		"incidents.status.":  {hogo.IncidentDraft, hogo.IncidentOpen, hogo.IncidentReported, hogo.IncidentClosed},
-		"incidents.medium.":  breach.Media,
-		"incidents.notice.":  breach.NoticeMethods,
-		"incidents.field.":   {"summary", "items", "cause", "secondary_damage", "principal_response", "publication", "prevention", "medium", "scope"},
-		"consents.status.":   {vault.ConsentLive, vault.ConsentWithdrawn, vault.ConsentExpired},
-		"provisions.basis.":  hogo.ProvisionBases,
-		"provisions.reason.": {provision.ReasonNoConsent, provision.ReasonProvisionStopped, provision.ReasonSuspended, provision.ReasonNotHeld, provision.ReasonOptOutSensitive},
+		"requests.view.":       requests.Views,
+		"requests.flag.":       {"overdue", "due_soon"},
+		"consents.method.":     hogo.ConsentMethods,
+		"incidents.status.":    {hogo.IncidentDraft, hogo.IncidentOpen, hogo.IncidentReported, hogo.IncidentClosed},
+		"incidents.medium.":    breach.Media,
+		"incidents.notice.":    breach.NoticeMethods,
+		"complaints.category.": complaint.Categories,
+		"complaints.channel.":  complaint.Channels,
+		"complaints.step.":     complaint.Steps,
+		"complaints.view.":     complaint.Views,
+		"complaints.status.":   {"received", "acknowledged", "answered", "closed"},
+		"incidents.field.":     {"summary", "items", "cause", "secondary_damage", "principal_response", "publication", "prevention", "medium", "scope"},
+		"consents.status.":     {vault.ConsentLive, vault.ConsentWithdrawn, vault.ConsentExpired},
+		"provisions.basis.":    hogo.ProvisionBases,
+		"provisions.reason.":   {provision.ReasonNoConsent, provision.ReasonProvisionStopped, provision.ReasonSuspended, provision.ReasonNotHeld, provision.ReasonOptOutSensitive},
 	}
 	for prefix, list := range dynamic {
 		for _, k := range list {

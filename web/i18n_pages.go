@@ -225,3 +225,15 @@ func init() {
 		messages[k] = v
 	}
 }
+
+func init() {
+	for k, v := range map[string][2]string{
+		"dash.complaints":           {"今月の苦情・相談", "Complaints this month"},
+		"dash.complaints.total":     {"受付", "Received"},
+		"dash.complaints.open":      {"未完了", "Open"},
+		"dash.complaints.escalated": {"エスカレーション", "Escalated"},
+		"dash.complaints.ontime":    {"期限内の回答", "Answered on time"},
+	} {
+		messages[k] = v
+	}
+}

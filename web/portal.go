@@ -12,6 +12,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.portalHome)
 	s.requestPortalRoutes(mux)
 	s.consentPortalRoutes(mux)
+	s.complaintPortalRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(r, "error.title")
 		p.Portal = true

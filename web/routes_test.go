@@ -244,6 +244,9 @@ var allowedRoles = map[string][]hogo.Role{
 	"GET /api/v1/consents/reconsent":   {hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/incidents":           hogo.Roles,
 	"GET /api/v1/incidents":            {hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/complaints":          {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
+	"GET /api/v1/complaints":           {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/complaints/stats":     {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/provisions":           {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
 	"GET /api/v1/processors":           {hogo.RoleManager, hogo.RoleAuditor, hogo.RoleAdmin},
 	"GET /api/v1/receipts":             {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
@@ -296,6 +299,8 @@ var principalRoutes = map[string][]hogo.Role{
 	"GET /api/v1/incidents/{id}/report":                  {hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/incidents/{id}/notices":                {hogo.RoleManager},
 	"GET /api/v1/incidents/{id}/notice":                  {hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/complaints/{id}":                        {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/complaints/{id}/steps":                 {hogo.RoleDesk, hogo.RoleManager},
 	"GET /api/v1/principals/{id}/consents":               {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/principals/{id}/consents":              {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
 	"DELETE /api/v1/principals/{id}/consents/{cid}":      {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
@@ -394,6 +399,8 @@ func TestAPIRoleMatrix(t *testing.T) {
 					body = `{}`
 				case "POST /api/v1/incidents":
 					body = `{"title":"求職者名簿の誤送信"}`
+				case "POST /api/v1/complaints":
+					body = `{"channel":"phone","category":"marketing","complainant":{"name":"道下 鈴"},"statement":"退会後も案内が届く"}`
 				case "POST /api/v1/requests":
 					body = `{"types":["disclose"],"channel":"post","requester":{"kind":"principal","name":"道下 鈴","email":"suzu@example.jp"}}`
 				case "GET /api/v1/requests/{id}":

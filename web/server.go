@@ -21,6 +21,7 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/breach"
+	"hogo.example.jp/hogo/complaint"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/processor"
 	"hogo.example.jp/hogo/provision"
@@ -67,6 +68,8 @@ type Server struct {
 	Processors *processor.Service
 	// Receipts records personal data received (APPI Art. 30).
 	Receipts *receipt.Service
+	// Complaints is the complaint desk (APPI Art. 40).
+	Complaints *complaint.Service
 
 	ledger  atomic.Pointer[LedgerState]
 	tmpl    map[string]*template.Template
@@ -162,6 +165,11 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/incidents/{id}/report", s.api(s.apiIncidentReport, incidentReader)},
 		{"POST", "/api/v1/incidents/{id}/notices", s.api(s.apiIncidentNotice, incidentManager)},
 		{"GET", "/api/v1/incidents/{id}/notice", s.api(s.apiIncidentNoticeLetter, incidentReader)},
+		{"POST", "/api/v1/complaints", s.api(s.apiCreateComplaint, complaintIntake)},
+		{"GET", "/api/v1/complaints", s.api(s.apiComplaints, complaintReader)},
+		{"GET", "/api/v1/complaints/stats", s.api(s.apiComplaintStats, complaintReader)},
+		{"GET", "/api/v1/complaints/{id}", s.api(s.apiComplaint, complaintReader)},
+		{"POST", "/api/v1/complaints/{id}/steps", s.api(s.apiComplaintStep, complaintHandler)},
 		// The steps of handling a request (request_api.go).
 		{"POST", "/api/v1/requests/{id}/complete", s.api(requestStep(s, func(r *http.Request, c *who, id string, in completeBody) error {
 			return s.Requests.Complete(r.Context(), c.Actor, id, in.Requester, in.ResponseMethod)

@@ -34,6 +34,9 @@ var cliMessages = map[string][2]string{
   keys retire      使われなくなった古い鍵暗号化鍵を削除する
   calendar holidays その年の国民の祝日・休日を表示する
   breach deadlines  漏えい等の速報・確報の期限を表示する
+  retention preview 保存期間が満了する記録を表示する
+  retention run     保存期間が満了した記録を消去し、廃棄記録を残す
+  retention event   記録の出来事（求職申込みの終了など）の日を記録する
   migrate          データベースのスキーマを更新する
   backup           SQLite ストアの一貫したコピーを作る
   version          バージョンを表示する
@@ -65,6 +68,9 @@ Commands:
   keys retire      delete old key-encryption keys no data key uses
   calendar holidays print a year's national holidays
   breach deadlines  print the deadlines of a breach's reports to the PPC
+  retention preview show the records whose retention ends
+  retention run     erase them and leave a disposal record
+  retention event   record the day of a record's ledger event
   migrate          bring the database schema up to date
   backup           make a consistent copy of a SQLite store
   version          print the version
@@ -86,6 +92,9 @@ Details: hogo COMMAND --help
 	"audit.keygen":       {"署名鍵を %s に作成しました（鍵ID %s）", "wrote a signing key to %s (key id %s)"},
 	"audit.cpexported":   {"チェックポイント %d 件を %s に出力しました", "wrote %d checkpoints to %s"},
 	"migrate.done":       {"マイグレーションを %d 件適用しました（スキーマ %d）", "applied %d migrations (schema %d)"},
+	"retention.line":     {"%s（%s）: 消去対象 %d件、保存の指示 %d件、出来事待ち %d件 — %s", "%s (%s): %d due, %d held, %d waiting for their event — %s"},
+	"retention.total":    {"%s 時点: 消去対象 %d件、保存の指示により除外 %d件", "as of %s: %d due, %d held back"},
+	"retention.done":     {"%d件の記録を消去しました（本人ごと消去 %d人）。廃棄記録 %s", "erased %d records (%d principals whole); disposal record %s"},
 	"breach.known":       {"漏えい等を知った日を --known 2026-11-24 の形で指定してください", "give the day the incident became known as --known 2026-11-24"},
 	"breach.date":        {"日付「%s」を読めません。2026-11-24 の形で指定してください", "cannot read the date %q; write it as 2026-11-24"},
 	"breach.trigger":     {"報告対象事態を --trigger で指定してください（カンマ区切り）: %s", "give the report triggers with --trigger, joined by commas: %s"},
@@ -184,16 +193,22 @@ var flagHelp = map[string]string{
 	"PostgreSQL URL, postgres://USER@HOST:5432/DB (env HOGO_DB or HOGO_DB_FILE); overrides --data":                              "PostgreSQL の URL（postgres://USER@HOST:5432/DB。環境変数 HOGO_DB または HOGO_DB_FILE）。指定すると --data より優先",
 	"vault master key file (env HOGO_KEYS_FILE, or the keys themselves in HOGO_KEYS); default DATA/vault-keys.json with SQLite": "個人情報の保管庫のマスター鍵ファイル（環境変数 HOGO_KEYS_FILE、または鍵そのものを HOGO_KEYS に）。SQLite では既定で DATA/vault-keys.json",
 	"audit signing key file (env HOGO_AUDIT_KEY_FILE); default DATA/audit-signing.key with SQLite":                              "監査ログの署名鍵ファイル（環境変数 HOGO_AUDIT_KEY_FILE）。SQLite では既定で DATA/audit-signing.key",
-	"ledger YAML file (env HOGO_LEDGER)":                "台帳の YAML ファイル（環境変数 HOGO_LEDGER）",
-	"xlsx, csv or json":                                 "xlsx、csv または json",
-	"output file (- for standard output)":               "出力ファイル（- で標準出力）",
-	"CSV encoding: utf8 (with BOM) or sjis (Shift_JIS)": "CSV の文字コード: utf8（BOM 付き）または sjis（Shift_JIS）",
-	"admin, manager, desk, staff or auditor":            "admin、manager、desk、staff または auditor",
-	"the name shown in the console":                     "コンソールに表示する名前",
-	"read the password from standard input":             "パスワードを標準入力から読む",
-	"print JSON":                                        "JSON で出力する",
-	"a label to tell tokens apart":                      "トークンを見分けるためのラベル",
-	"expire after N days (0: no expiry)":                "N 日後に失効（0 は無期限）",
+	"ledger YAML file (env HOGO_LEDGER)":                          "台帳の YAML ファイル（環境変数 HOGO_LEDGER）",
+	"xlsx, csv or json":                                           "xlsx、csv または json",
+	"output file (- for standard output)":                         "出力ファイル（- で標準出力）",
+	"CSV encoding: utf8 (with BOM) or sjis (Shift_JIS)":           "CSV の文字コード: utf8（BOM 付き）または sjis（Shift_JIS）",
+	"admin, manager, desk, staff or auditor":                      "admin、manager、desk、staff または auditor",
+	"the name shown in the console":                               "コンソールに表示する名前",
+	"read the password from standard input":                       "パスワードを標準入力から読む",
+	"the day to preview a sweep on (default today)":               "消去対象を確かめる日（既定は今日）",
+	"who approved the disposal (recorded in the disposal record)": "消去を承認した者（廃棄記録に残す）",
+	"principal ID": "本人ID",
+	"record ID":    "記録ID",
+	"ledger event ID, e.g. application_closed": "台帳の出来事のID（例: application_closed）",
+	"the day it happened, YYYY-MM-DD":          "起きた日（YYYY-MM-DD）",
+	"print JSON":                               "JSON で出力する",
+	"a label to tell tokens apart":             "トークンを見分けるためのラベル",
+	"expire after N days (0: no expiry)":       "N 日後に失効（0 は無期限）",
 	"also check against checkpoints exported earlier (hogo audit checkpoints -o FILE), e.g. kept elsewhere": "以前に出力して別の場所に保管したチェックポイント（hogo audit checkpoints -o FILE）とも照合する",
 	"print the result as JSON": "結果を JSON で出力する",
 	"verify with this public key (PEM, from hogo audit checkpoints) instead of the signing key":                 "署名鍵の代わりにこの公開鍵（PEM。hogo audit checkpoints の出力）で検証する",

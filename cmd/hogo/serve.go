@@ -16,6 +16,7 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/breach"
+	"hogo.example.jp/hogo/complaint"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
@@ -182,6 +183,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Server.Vault = vault.NewService(db, m.log, keys, m.currentLedger)
 	m.Server.Provisions = provision.New(db, m.log, m.Server.Vault, m.currentLedger)
 	m.Server.Incidents = breach.New(db, m.log, m.Server.Vault, m.currentLedger)
+	m.Server.Complaints = complaint.New(db, m.log, m.Server.Vault, m.currentLedger)
 	m.Server.Processors = processor.New(db, m.log, m.currentLedger)
 	m.Server.Receipts = receipt.New(db, m.log, m.currentLedger)
 	m.Server.Requests = requests.New(db, m.log, m.Server.Vault, m.currentLedger)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -1277,5 +1278,67 @@ func TestKeysRetireBeforeServerReload(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "after.csv")
 	if code, _, errs := hogoRun(t, "", "export", "--data", data, "--category", "job_seeker", "--purpose", "job_matching", "-o", out); code != 0 {
 		t.Errorf("export after the retirement: %s", errs)
+	}
+}
+
+// TestRetentionCommands: a record whose application closed long ago is
+// due; the preview counts it, the sweep erases it and prints the disposal
+// record, and the next preview finds nothing.
+func TestRetentionCommands(t *testing.T) {
+	vcEnglish(t)
+	data := vcDemoData(t)
+	ss := vcSeekers(2)
+	csvPath := vcWrite(t, filepath.Join(t.TempDir(), "s.csv"), vcCSV(t, vcHeader, vcRows(ss)))
+	if code, out, errs := vcImport(t, data, csvPath); code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	db := vcStore(t, data)
+	var principal, record string
+	db.ScanRecords(context.Background(), "job_seeker", hogo.RecordKey{}, 1, func(r *hogo.Record, _ *hogo.Principal) error {
+		principal, record = r.PrincipalID, r.ID
+		return nil
+	})
+	db.Close()
+	if code, _, errs := hogoRun(t, "", "retention", "event", "--data", data, "--principal", principal, "--record", record,
+		"--event", "application_closed", "--on", "2020-01-10"); code != 0 {
+		t.Fatalf("event: %d %s", code, errs)
+	}
+	preview := func() (due, waiting int) {
+		code, out, errs := hogoRun(t, "", "retention", "preview", "--data", data, "--json")
+		if code != 0 {
+			t.Fatalf("preview: %d %s", code, errs)
+		}
+		var pv struct {
+			Due        int `json:"due"`
+			Categories []struct {
+				Category string `json:"category"`
+				Waiting  int    `json:"waiting_for_event"`
+			} `json:"categories"`
+		}
+		if err := json.Unmarshal([]byte(out), &pv); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		for _, c := range pv.Categories {
+			if c.Category == "job_seeker" {
+				waiting = c.Waiting
+			}
+		}
+		return pv.Due, waiting
+	}
+	if due, waiting := preview(); due != 1 || waiting != 1 {
+		t.Fatalf("preview: %d due, %d waiting", due, waiting)
+	}
+	if code, _, errs := hogoRun(t, "", "retention", "run", "--data", data); code == 0 || !strings.Contains(errs, "approved") {
+		t.Errorf("run without approval: %d %s", code, errs)
+	}
+	code, out, errs := hogoRun(t, "", "retention", "run", "--data", data, "--approved-by", "代表取締役 日野 出")
+	if code != 0 || !strings.Contains(out, "job_seeker\t1") || !strings.Contains(out, "erased 1 records") {
+		t.Fatalf("run: %d %s %s", code, out, errs)
+	}
+	if due, _ := preview(); due != 0 {
+		t.Errorf("after the sweep: %d due", due)
+	}
+	if n := vcCount(t, data); n != 1 {
+		t.Errorf("%d principals left, want 1", n)
 	}
 }

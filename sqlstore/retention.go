@@ -1,0 +1,114 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"time"
+
+	"hogo.example.jp/hogo"
+)
+
+// InsertHold implements hogo.RetentionWriter.
+func (t *txStore) InsertHold(ctx context.Context, h *hogo.Hold) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO holds (id, kind, target, reason, placed_by, placed_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		h.ID, h.Kind, h.Target, h.Reason, h.PlacedBy, nanos(h.PlacedAt))
+	return err
+}
+
+// LiftHold implements hogo.RetentionWriter.
+func (t *txStore) LiftHold(ctx context.Context, id string, at time.Time, by string) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE holds SET lifted_at = $1, lifted_by = $2 WHERE id = $3 AND lifted_at = 0`, nanos(at), by, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	var x int64
+	if err := t.tx.QueryRowContext(ctx, `SELECT lifted_at FROM holds WHERE id = $1`, id).Scan(&x); errors.Is(err, sql.ErrNoRows) {
+		return hogo.NewError(hogo.ENOTFOUND, "id", "保存の指示が見つかりません。", "no such hold")
+	}
+	return hogo.NewError(hogo.ECONFLICT, "id", "この保存の指示は既に解除されています。", "this hold was already lifted")
+}
+
+// InsertDisposal implements hogo.RetentionWriter.
+func (t *txStore) InsertDisposal(ctx context.Context, d *hogo.Disposal) error {
+	counts := map[string]string{}
+	for k, v := range d.Counts {
+		counts[k] = strconv.Itoa(v)
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO disposals (id, at, actor, approved_by, counts, principals, records) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		d.ID, nanos(d.At), d.Actor, d.ApprovedBy, joinTerms(counts), d.Principals, d.Records)
+	return err
+}
+
+// SetRecordEvent implements hogo.RetentionWriter.
+func (t *txStore) SetRecordEvent(ctx context.Context, principalID, recordID, event, on string) error {
+	var events string
+	err := t.tx.QueryRowContext(ctx, `SELECT events FROM records WHERE principal_id = $1 AND id = $2`, principalID, recordID).Scan(&events)
+	if errors.Is(err, sql.ErrNoRows) {
+		return hogo.NewError(hogo.ENOTFOUND, "record", "記録が見つかりません。", "no such record")
+	}
+	if err != nil {
+		return err
+	}
+	m := splitTerms(events)
+	m[event] = on
+	_, err = t.tx.ExecContext(ctx, `UPDATE records SET events = $1 WHERE principal_id = $2 AND id = $3`, joinTerms(m), principalID, recordID)
+	return err
+}
+
+// ListHolds implements hogo.RetentionService.
+func (db *DB) ListHolds(ctx context.Context, all bool) ([]*hogo.Hold, error) {
+	q := `SELECT id, kind, target, reason, placed_by, placed_at, lifted_at, lifted_by FROM holds`
+	if !all {
+		q += ` WHERE lifted_at = 0`
+	}
+	rows, err := db.Read.QueryContext(ctx, q+` ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*hogo.Hold
+	for rows.Next() {
+		h := &hogo.Hold{}
+		var placed, lifted int64
+		if err := rows.Scan(&h.ID, &h.Kind, &h.Target, &h.Reason, &h.PlacedBy, &placed, &lifted, &h.LiftedBy); err != nil {
+			return nil, err
+		}
+		h.PlacedAt, h.LiftedAt = fromNanos(placed), optTime(lifted)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// ListDisposals implements hogo.RetentionService.
+func (db *DB) ListDisposals(ctx context.Context, limit int) ([]*hogo.Disposal, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := db.Read.QueryContext(ctx, `SELECT id, at, actor, approved_by, counts, principals, records FROM disposals ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*hogo.Disposal
+	for rows.Next() {
+		d := &hogo.Disposal{Counts: map[string]int{}}
+		var at int64
+		var counts string
+		if err := rows.Scan(&d.ID, &at, &d.Actor, &d.ApprovedBy, &counts, &d.Principals, &d.Records); err != nil {
+			return nil, err
+		}
+		d.At = fromNanos(at)
+		for k, v := range splitTerms(counts) {
+			n, _ := strconv.Atoi(v)
+			d.Counts[k] = n
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+

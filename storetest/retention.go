@@ -1,0 +1,57 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"hogo.example.jp/hogo"
+)
+
+// testRetention: record events read back by ScanRecords, holds placed and
+// lifted once, disposal records with their counts.
+func testRetention(t *testing.T, h Harness) {
+	f := newVaultFixture(t, h)
+	ctx := f.ctx
+	p := newPrincipal(80, newRecord("", 81, "job_seeker", nil))
+	f.mustWrite(t, p.ID, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertPrincipals(ctx, []*hogo.Principal{p}) })
+	f.mustWrite(t, p.ID, func(ctx context.Context, tx hogo.Tx) error {
+		return tx.SetRecordEvent(ctx, p.ID, vid('r', 81), "application_closed", "2026-01-10")
+	})
+	wantCode(t, f.write(p.ID, func(ctx context.Context, tx hogo.Tx) error {
+		return tx.SetRecordEvent(ctx, p.ID, vid('r', 99), "application_closed", "2026-01-10")
+	}), hogo.ENOTFOUND)
+	var events map[string]string
+	f.db.ScanRecords(ctx, "job_seeker", hogo.RecordKey{}, 10, func(r *hogo.Record, _ *hogo.Principal) error {
+		if r.PrincipalID == p.ID {
+			events = r.Events
+		}
+		return nil
+	})
+	if events["application_closed"] != "2026-01-10" {
+		t.Fatalf("events read back: %v", events)
+	}
+	hd := &hogo.Hold{ID: vid('h', 1), Kind: hogo.HoldPrincipal, Target: p.ID, Reason: []byte("sealed\x00"), PlacedBy: "manager1", PlacedAt: vaultTime}
+	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error { return tx.InsertHold(ctx, hd) })
+	if hs, err := f.db.ListHolds(ctx, false); err != nil || len(hs) != 1 || !bytes.Equal(hs[0].Reason, hd.Reason) || hs[0].Target != p.ID {
+		t.Fatalf("holds: %v %+v", err, hs)
+	}
+	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error { return tx.LiftHold(ctx, hd.ID, vaultTime.Add(time.Hour), "manager1") })
+	wantCode(t, f.write("", func(ctx context.Context, tx hogo.Tx) error { return tx.LiftHold(ctx, hd.ID, vaultTime, "x") }), hogo.ECONFLICT)
+	wantCode(t, f.write("", func(ctx context.Context, tx hogo.Tx) error { return tx.LiftHold(ctx, vid('h', 9), vaultTime, "x") }), hogo.ENOTFOUND)
+	if hs, _ := f.db.ListHolds(ctx, false); len(hs) != 0 {
+		t.Fatalf("a lifted hold still stands: %+v", hs)
+	}
+	if hs, _ := f.db.ListHolds(ctx, true); len(hs) != 1 || hs[0].LiftedBy != "manager1" {
+		t.Fatalf("all holds: %+v", hs)
+	}
+	d := &hogo.Disposal{ID: vid('d', 1), At: vaultTime, Actor: "manager1", ApprovedBy: "代表取締役", Counts: map[string]int{"job_seeker": 3, "employee": 1},
+		Principals: 2, Records: 4}
+	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error { return tx.InsertDisposal(ctx, d) })
+	ds, err := f.db.ListDisposals(ctx, 10)
+	if err != nil || len(ds) != 1 || ds[0].Counts["job_seeker"] != 3 || ds[0].Records != 4 || !ds[0].At.Equal(vaultTime) {
+		t.Fatalf("disposals: %v %+v", err, ds)
+	}
+	f.verify(t)
+}
