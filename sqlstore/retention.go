@@ -111,4 +111,3 @@ func (db *DB) ListDisposals(ctx context.Context, limit int) ([]*hogo.Disposal, e
 	}
 	return out, rows.Err()
 }
-

@@ -37,7 +37,9 @@ func testRetention(t *testing.T, h Harness) {
 	if hs, err := f.db.ListHolds(ctx, false); err != nil || len(hs) != 1 || !bytes.Equal(hs[0].Reason, hd.Reason) || hs[0].Target != p.ID {
 		t.Fatalf("holds: %v %+v", err, hs)
 	}
-	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error { return tx.LiftHold(ctx, hd.ID, vaultTime.Add(time.Hour), "manager1") })
+	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error {
+		return tx.LiftHold(ctx, hd.ID, vaultTime.Add(time.Hour), "manager1")
+	})
 	wantCode(t, f.write("", func(ctx context.Context, tx hogo.Tx) error { return tx.LiftHold(ctx, hd.ID, vaultTime, "x") }), hogo.ECONFLICT)
 	wantCode(t, f.write("", func(ctx context.Context, tx hogo.Tx) error { return tx.LiftHold(ctx, vid('h', 9), vaultTime, "x") }), hogo.ENOTFOUND)
 	if hs, _ := f.db.ListHolds(ctx, false); len(hs) != 0 {
