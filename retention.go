@@ -37,6 +37,9 @@ type Disposal struct {
 	// Principals is how many principals were erased whole (their key
 	// destroyed); Records how many records in all.
 	Principals, Records int
+	// Done is false while the sweep runs (or after it was killed: the
+	// next sweep resumes it).
+	Done bool
 }
 
 // RetentionService is the storage side of retention.
@@ -52,6 +55,10 @@ type RetentionWriter interface {
 	// LiftHold ends a standing hold; one already lifted is a conflict.
 	LiftHold(ctx context.Context, id string, at time.Time, by string) error
 	InsertDisposal(ctx context.Context, d *Disposal) error
+	// AddToDisposal adds a batch's counts to a running disposal record;
+	// FinishDisposal marks it done.
+	AddToDisposal(ctx context.Context, id string, counts map[string]int, principals, records int) error
+	FinishDisposal(ctx context.Context, id string, at time.Time) error
 	// SetRecordEvent records that an event of the ledger (e.g.
 	// application_closed) happened for a record on a day (YYYY-MM-DD);
 	// its retention counts from it.

@@ -199,8 +199,16 @@ func (s *Service) Preview(ctx context.Context, a hogo.Actor, horizon calendar.Da
 	return pv, s.audit.Append(ctx, e)
 }
 
+// BatchSize is how many principals one sweep transaction erases.
+var BatchSize = 2000
+
 // Run erases every record due today that no hold keeps, and writes the
-// disposal record with the counts per category and who approved it.
+// disposal record with the counts per category and who approved it. Each
+// batch commits its erasures together with its counts on the disposal
+// record, so a sweep killed at any point (even SIGKILL) has recorded
+// exactly what it erased; the next Run resumes that disposal record, and
+// since erased records are gone and due ones are found afresh, nothing is
+// erased twice and nothing is skipped.
 func (s *Service) Run(ctx context.Context, a hogo.Actor, approvedBy string) (*hogo.Disposal, error) {
 	if !slices.Contains(RunRoles, a.Role) {
 		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "消去の実行は個人情報保護管理者が行います。", "sweeps are run by the protection manager")
@@ -218,52 +226,109 @@ func (s *Service) Run(ctx context.Context, a hogo.Actor, approvedBy string) (*ho
 	}
 	now := s.Now()
 	today := calendar.DateOf(now)
-	due := map[string][]string{}
-	counts := map[string]int{}
+	type due struct{ id, category string }
+	found := map[string][]due{}
 	if _, err := s.scan(ctx, l, today, hs, func(c *ledger.Category, r *hogo.Record, _ calendar.Date, held bool) error {
 		if !held {
-			due[r.PrincipalID] = append(due[r.PrincipalID], r.ID)
-			counts[c.ID]++
+			found[r.PrincipalID] = append(found[r.PrincipalID], due{r.ID, c.ID})
 		}
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	d := &hogo.Disposal{ID: vault.NewID(now), At: now, Actor: a.Name, ApprovedBy: approvedBy, Counts: counts}
-	var whole []string
-	some := map[string][]string{}
-	ids := make([]string, 0, len(due))
-	for id := range due {
+	// A sweep killed before it finished is resumed.
+	var d *hogo.Disposal
+	ds, err := s.store.ListDisposals(ctx, 20)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range ds {
+		if !x.Done {
+			d = x
+			break
+		}
+	}
+	resumed := d != nil
+	if d == nil {
+		d = &hogo.Disposal{ID: vault.NewID(now), At: now, Actor: a.Name, ApprovedBy: approvedBy, Counts: map[string]int{}}
+		e := a.Entry("retention.disposal_start")
+		e.Target = d.ID
+		e.Detail = map[string]string{"approved_by": approvedBy}
+		if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertDisposal(ctx, d) }, e); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]string, 0, len(found))
+	for id := range found {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	var whole []string
+	some := map[string][]string{}
 	for _, id := range ids {
 		p, err := s.store.GetPrincipal(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		d.Records += len(due[id])
-		if len(p.Records) == len(due[id]) {
+		if len(p.Records) == len(found[id]) {
 			whole = append(whole, id)
 		} else {
-			some[id] = due[id]
+			for _, x := range found[id] {
+				some[id] = append(some[id], x.id)
+			}
 		}
 	}
-	d.Principals = len(whole)
-	for start := 0; start < len(whole); start += 10000 {
-		if err := s.vault.RetentionErase(ctx, a, d.ID, whole[start:min(start+10000, len(whole))], nil); err != nil {
+	progress := func(ids []string, wholeBatch bool) func(context.Context, hogo.Tx) error {
+		counts := map[string]int{}
+		records := 0
+		for _, id := range ids {
+			for _, x := range found[id] {
+				counts[x.category]++
+				records++
+			}
+		}
+		principals := 0
+		if wholeBatch {
+			principals = len(ids)
+		}
+		for k, v := range counts {
+			d.Counts[k] += v
+		}
+		d.Records += records
+		d.Principals += principals
+		return func(ctx context.Context, tx hogo.Tx) error {
+			return tx.AddToDisposal(ctx, d.ID, counts, principals, records)
+		}
+	}
+	for start := 0; start < len(whole); start += BatchSize {
+		batch := whole[start:min(start+BatchSize, len(whole))]
+		if err := s.vault.RetentionErase(ctx, a, d.ID, batch, nil, progress(batch, true)); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.vault.RetentionErase(ctx, a, d.ID, nil, some); err != nil {
-		return nil, err
+	partIDs := make([]string, 0, len(some))
+	for id := range some {
+		partIDs = append(partIDs, id)
+	}
+	sort.Strings(partIDs)
+	for start := 0; start < len(partIDs); start += BatchSize {
+		batch := partIDs[start:min(start+BatchSize, len(partIDs))]
+		part := make(map[string][]string, len(batch))
+		for _, id := range batch {
+			part[id] = some[id]
+		}
+		if err := s.vault.RetentionErase(ctx, a, d.ID, nil, part, progress(batch, false)); err != nil {
+			return nil, err
+		}
 	}
 	e := a.Entry("retention.disposal")
 	e.Target = d.ID
-	e.Detail = map[string]string{"records": strconv.Itoa(d.Records), "principals": strconv.Itoa(d.Principals), "approved_by": approvedBy}
-	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertDisposal(ctx, d) }, e); err != nil {
+	e.Detail = map[string]string{"records": strconv.Itoa(d.Records), "principals": strconv.Itoa(d.Principals), "approved_by": d.ApprovedBy,
+		"resumed": strconv.FormatBool(resumed)}
+	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.FinishDisposal(ctx, d.ID, s.Now()) }, e); err != nil {
 		return nil, err
 	}
+	d.Done = true
 	return d, nil
 }
 

@@ -2,6 +2,8 @@ package retention_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -16,10 +18,30 @@ import (
 	"hogo.example.jp/hogo/vault"
 )
 
+// crashing is the audit log of a process that dies: once armed, every
+// write after the first n fails, as if the process had been killed between
+// two sweep batches.
+type crashing struct {
+	*audit.Log
+	armed bool
+	n     int
+}
+
+func (c *crashing) Write(ctx context.Context, apply func(context.Context, hogo.Tx) error, entries ...*hogo.AuditEntry) error {
+	if c.armed {
+		if c.n == 0 {
+			return errors.New("killed")
+		}
+		c.n--
+	}
+	return c.Log.Write(ctx, apply, entries...)
+}
+
 type fixture struct {
 	t   *testing.T
 	ctx context.Context
 	db  *sqlstore.DB
+	log *crashing
 	v   *vault.Service
 	r   *retention.Service
 	mgr hogo.Actor
@@ -49,11 +71,12 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(ps.Errors())
 	}
 	lf := func() (*ledger.Ledger, string) { return l, ledger.Digest(data) }
-	v := vault.NewService(db, log, keys, lf)
-	r := retention.New(db, log, v, lf)
+	cl := &crashing{Log: log}
+	v := vault.NewService(db, cl, keys, lf)
+	r := retention.New(db, cl, v, lf)
 	now := func() time.Time { return time.Date(2026, 11, 24, 10, 0, 0, 0, hogo.Tokyo) }
 	v.Now, r.Now = now, now
-	return &fixture{t: t, ctx: ctx, db: db, v: v, r: r, mgr: hogo.Actor{UserID: 2, Name: "manager1", Role: hogo.RoleManager}}
+	return &fixture{t: t, ctx: ctx, db: db, log: cl, v: v, r: r, mgr: hogo.Actor{UserID: 2, Name: "manager1", Role: hogo.RoleManager}}
 }
 
 // seeker registers a job seeker acquired a year ago; closed, when given,
@@ -166,5 +189,46 @@ func TestRetentionBadInput(t *testing.T) {
 	staff := hogo.Actor{UserID: 4, Name: "staff1", Role: hogo.RoleStaff}
 	if _, err := f.r.Run(f.ctx, staff, "x"); hogo.ErrorCode(err) != hogo.EFORBIDDEN {
 		t.Errorf("staff sweeping: %v", err)
+	}
+}
+
+// TestSweepKilled: a sweep that dies between batches has recorded exactly
+// what it erased; the next sweep resumes the same disposal record, erases
+// the rest, and no principal is erased twice or skipped.
+func TestSweepKilled(t *testing.T) {
+	f := newFixture(t)
+	old := retention.BatchSize
+	retention.BatchSize = 2
+	defer func() { retention.BatchSize = old }()
+	var due []string
+	for i := range 7 {
+		id, _ := f.seeker(fmt.Sprintf("s%d@example.jp", i), "2026-01-10")
+		due = append(due, id)
+	}
+	// The disposal record's start and two batches commit; the third dies.
+	f.log.armed, f.log.n = true, 3
+	if _, err := f.r.Run(f.ctx, f.mgr, "代表取締役 日野 出"); err == nil {
+		t.Fatal("the killed sweep reported success")
+	}
+	ds, _ := f.db.ListDisposals(f.ctx, 10)
+	if len(ds) != 1 || ds[0].Done || ds[0].Principals != 4 || ds[0].Counts["job_seeker"] != 4 {
+		t.Fatalf("after the kill: %+v", ds)
+	}
+	f.log.armed = false
+	d, err := f.r.Run(f.ctx, f.mgr, "代表取締役 日野 出")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ID != ds[0].ID || !d.Done || d.Principals != 7 || d.Records != 7 || d.Counts["job_seeker"] != 7 {
+		t.Fatalf("resumed: %+v", d)
+	}
+	for _, id := range due {
+		es, err := f.db.ListAudit(f.ctx, hogo.AuditFilter{Principal: id, Action: "principal.erase", Limit: 10})
+		if err != nil || len(es) != 1 {
+			t.Errorf("%s erased %d times: %v", id, len(es), err)
+		}
+	}
+	if ds, _ := f.db.ListDisposals(f.ctx, 10); len(ds) != 1 || !ds[0].Done {
+		t.Errorf("disposal records after the resume: %+v", ds)
 	}
 }

@@ -39,8 +39,33 @@ func (t *txStore) InsertDisposal(ctx context.Context, d *hogo.Disposal) error {
 	for k, v := range d.Counts {
 		counts[k] = strconv.Itoa(v)
 	}
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO disposals (id, at, actor, approved_by, counts, principals, records) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		d.ID, nanos(d.At), d.Actor, d.ApprovedBy, joinTerms(counts), d.Principals, d.Records)
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO disposals (id, at, actor, approved_by, counts, principals, records, done) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		d.ID, nanos(d.At), d.Actor, d.ApprovedBy, joinTerms(counts), d.Principals, d.Records, boolInt(d.Done))
+	return err
+}
+
+// AddToDisposal implements hogo.RetentionWriter.
+func (t *txStore) AddToDisposal(ctx context.Context, id string, add map[string]int, principals, records int) error {
+	var text string
+	if err := t.tx.QueryRowContext(ctx, `SELECT counts FROM disposals WHERE id = $1 AND done = 0`, id).Scan(&text); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return hogo.NewError(hogo.ECONFLICT, "disposal", "廃棄記録が実行中ではありません。", "the disposal record is not running")
+		}
+		return err
+	}
+	counts := splitTerms(text)
+	for k, v := range add {
+		n, _ := strconv.Atoi(counts[k])
+		counts[k] = strconv.Itoa(n + v)
+	}
+	_, err := t.tx.ExecContext(ctx, `UPDATE disposals SET counts = $1, principals = principals + $2, records = records + $3 WHERE id = $4`,
+		joinTerms(counts), principals, records, id)
+	return err
+}
+
+// FinishDisposal implements hogo.RetentionWriter.
+func (t *txStore) FinishDisposal(ctx context.Context, id string, at time.Time) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE disposals SET done = 1, at = $1 WHERE id = $2`, nanos(at), id)
 	return err
 }
 
@@ -89,7 +114,7 @@ func (db *DB) ListDisposals(ctx context.Context, limit int) ([]*hogo.Disposal, e
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := db.Read.QueryContext(ctx, `SELECT id, at, actor, approved_by, counts, principals, records FROM disposals ORDER BY id DESC LIMIT $1`, limit)
+	rows, err := db.Read.QueryContext(ctx, `SELECT id, at, actor, approved_by, counts, principals, records, done FROM disposals ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -99,10 +124,11 @@ func (db *DB) ListDisposals(ctx context.Context, limit int) ([]*hogo.Disposal, e
 		d := &hogo.Disposal{Counts: map[string]int{}}
 		var at int64
 		var counts string
-		if err := rows.Scan(&d.ID, &at, &d.Actor, &d.ApprovedBy, &counts, &d.Principals, &d.Records); err != nil {
+		var done int
+		if err := rows.Scan(&d.ID, &at, &d.Actor, &d.ApprovedBy, &counts, &d.Principals, &d.Records, &done); err != nil {
 			return nil, err
 		}
-		d.At = fromNanos(at)
+		d.At, d.Done = fromNanos(at), done != 0
 		for k, v := range splitTerms(counts) {
 			n, _ := strconv.Atoi(v)
 			d.Counts[k] = n

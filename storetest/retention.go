@@ -51,9 +51,19 @@ func testRetention(t *testing.T, h Harness) {
 	d := &hogo.Disposal{ID: vid('d', 1), At: vaultTime, Actor: "manager1", ApprovedBy: "代表取締役", Counts: map[string]int{"job_seeker": 3, "employee": 1},
 		Principals: 2, Records: 4}
 	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error { return tx.InsertDisposal(ctx, d) })
+	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error {
+		return tx.AddToDisposal(ctx, d.ID, map[string]int{"job_seeker": 2, "applicant": 1}, 1, 3)
+	})
 	ds, err := f.db.ListDisposals(ctx, 10)
-	if err != nil || len(ds) != 1 || ds[0].Counts["job_seeker"] != 3 || ds[0].Records != 4 || !ds[0].At.Equal(vaultTime) {
-		t.Fatalf("disposals: %v %+v", err, ds)
+	if err != nil || len(ds) != 1 || ds[0].Done || ds[0].Counts["job_seeker"] != 5 || ds[0].Counts["applicant"] != 1 || ds[0].Records != 7 || ds[0].Principals != 3 {
+		t.Fatalf("running disposal: %v %+v", err, ds)
+	}
+	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error {
+		return tx.FinishDisposal(ctx, d.ID, vaultTime.Add(time.Minute))
+	})
+	wantCode(t, f.write("", func(ctx context.Context, tx hogo.Tx) error { return tx.AddToDisposal(ctx, d.ID, nil, 0, 0) }), hogo.ECONFLICT)
+	if ds, _ = f.db.ListDisposals(ctx, 10); !ds[0].Done || !ds[0].At.Equal(vaultTime.Add(time.Minute)) {
+		t.Fatalf("finished disposal: %+v", ds)
 	}
 	f.verify(t)
 }

@@ -8,16 +8,17 @@ import (
 	"hogo.example.jp/hogo"
 )
 
-// RetentionErase erases what a retention sweep found due (APPI Art. 22):
-// principals whose every record is due are erased whole (crypto-shredding,
-// a tombstone), single records of others are deleted; every principal
-// gets an audit entry naming the disposal. The caller (package retention)
-// decides what is due and records the disposal.
-func (s *Service) RetentionErase(ctx context.Context, a hogo.Actor, disposal string, whole []string, some map[string][]string) error {
+// RetentionErase erases one batch of what a retention sweep found due
+// (APPI Art. 22): principals whose every record is due are erased whole
+// (crypto-shredding, a tombstone), single records of others are deleted;
+// every principal gets an audit entry naming the disposal, and also (the
+// sweep's progress on its disposal record) commits in the same
+// transaction, so that a sweep killed at any point has recorded exactly
+// what it erased. The caller (package retention) decides what is due.
+func (s *Service) RetentionErase(ctx context.Context, a hogo.Actor, disposal string, whole []string, some map[string][]string,
+	also func(context.Context, hogo.Tx) error) error {
 	if len(whole) > 0 {
-		if err := s.erase(ctx, a, whole, "保存期間の満了による消去（廃棄記録 "+disposal+"）", nil); err != nil {
-			return err
-		}
+		return s.eraseWith(ctx, a, whole, "保存期間の満了による消去（廃棄記録 "+disposal+"）", nil, also)
 	}
 	if len(some) == 0 {
 		return nil
@@ -38,6 +39,9 @@ func (s *Service) RetentionErase(ctx context.Context, a hogo.Actor, disposal str
 			if _, err := tx.DeleteRecords(ctx, id, some[id]); err != nil {
 				return err
 			}
+		}
+		if also != nil {
+			return also(ctx, tx)
 		}
 		return nil
 	}, entries...)

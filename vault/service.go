@@ -1029,6 +1029,12 @@ func (s *Service) ErasureReason(ctx context.Context, e *hogo.Erasure) (string, e
 // erase destroys principals in one transaction with their audit entries;
 // allowed, if not nil, are the categories the actor may erase records of.
 func (s *Service) erase(ctx context.Context, a hogo.Actor, ids []string, reason string, allowed []string) error {
+	return s.eraseWith(ctx, a, ids, reason, allowed, nil)
+}
+
+// eraseWith is erase with a further change committed in the same
+// transaction (a retention sweep's progress).
+func (s *Service) eraseWith(ctx context.Context, a hogo.Actor, ids []string, reason string, allowed []string, also func(context.Context, hogo.Tx) error) error {
 	now := s.Now()
 	entries := make([]*hogo.AuditEntry, len(ids))
 	for i, id := range ids {
@@ -1046,6 +1052,9 @@ func (s *Service) erase(ctx context.Context, a hogo.Actor, ids []string, reason 
 		}
 		for i, n := range counts {
 			entries[i].Detail = map[string]string{"records": strconv.Itoa(n), "key": "destroyed"}
+		}
+		if also != nil {
+			return also(ctx, tx)
 		}
 		return nil
 	}, entries...)

@@ -21,5 +21,6 @@ CREATE TABLE disposals (
 	approved_by TEXT NOT NULL,
 	counts      TEXT NOT NULL, -- category=n, space-separated
 	principals  INTEGER NOT NULL,
-	records     INTEGER NOT NULL
+	records     INTEGER NOT NULL,
+	done        INTEGER NOT NULL DEFAULT 0 -- 0 while the sweep runs; a killed sweep is resumed
 );
