@@ -25,8 +25,10 @@ type Provision struct {
 	Foreign  string
 	Category string
 	Items    []string
-	// Principals are the principals whose data went out.
+	// Principals are the principals whose data went out (in a listing by
+	// principal, only that one); Count is how many there were in all.
 	Principals []string
+	Count      int
 	// Identities is, sealed, each principal's name as provided (則20(1):
 	// what identifies the principal), so that the record outlives an
 	// erasure for its retention.

@@ -354,6 +354,15 @@ const (
 // RecordMethods lists the provision record methods.
 var RecordMethods = []string{RecordIndividual, RecordBulk, RecordContract}
 
+// RecordYears is how many years a provision or receipt record is kept
+// (則21, 則25): one when a contract serves as the record, three otherwise.
+func RecordYears(method string) int {
+	if method == RecordContract {
+		return 1
+	}
+	return 3
+}
+
 // Party is a business named with its address and representative.
 type Party struct {
 	Name           Text `yaml:"name"`

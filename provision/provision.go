@@ -319,17 +319,6 @@ func thirdParty(basis string) bool {
 	return basis == hogo.ProvisionConsent || basis == hogo.ProvisionException || basis == hogo.ProvisionOptOut
 }
 
-// retention is how long a record is kept (則21): one year from the
-// provision when a contract serves as the record, three years otherwise.
-func retention(method string, on calendar.Date) calendar.Date {
-	y := 3
-	if method == ledger.RecordContract {
-		y = 1
-	}
-	t := on.Time(nil).AddDate(y, 0, 0)
-	return calendar.DateOf(t)
-}
-
 // Record is a provision record as shown (則20).
 type Record struct {
 	ID             string `json:"id"`
@@ -368,7 +357,7 @@ var statements = map[string]string{
 
 func (s *Service) record(l *ledger.Ledger, p *hogo.Provision) Record {
 	r := Record{ID: p.ID, Recipient: p.Recipient, RecipientName: p.Recipient, Basis: p.Basis, Statement: statements[p.Basis],
-		Exception: p.Exception, Foreign: p.Foreign, Category: p.Category, Items: p.Items, Principals: p.Principals, Count: len(p.Principals),
+		Exception: p.Exception, Foreign: p.Foreign, Category: p.Category, Items: p.Items, Principals: p.Principals, Count: max(p.Count, len(p.Principals)),
 		ProvidedAt: p.ProvidedAt.In(hogo.Tokyo), ProvidedOn: calendar.DateOf(p.ProvidedAt).String(), Actor: p.Actor, RecordMethod: p.RecordMethod,
 		RetainUntil: p.RetainUntil, ExportFormat: p.ExportFormat, ExportSHA256: p.ExportSHA256, ExportURL: "/api/v1/provisions/" + p.ID + "/export"}
 	if rc := l.Recipient(p.Recipient); rc != nil {
@@ -425,7 +414,7 @@ func (s *Service) Provide(ctx context.Context, a hogo.Actor, in Input) (*Record,
 	if rc := l.Recipient(in.Recipient); rc != nil && rc.RecordMethod != "" {
 		p.RecordMethod = rc.RecordMethod
 	}
-	p.RetainUntil = retention(p.RecordMethod, calendar.DateOf(now)).String()
+	p.RetainUntil = calendar.DateOf(now.AddDate(ledger.RecordYears(p.RecordMethod), 0, 0)).String()
 	ids := make(map[string]string, len(ps))
 	for _, x := range ps {
 		ids[x.Principal] = x.Name

@@ -134,16 +134,6 @@ func Statement(r *hogo.Receipt) string {
 	return "本人の同意を得ている旨を確認（個人情報保護法第27条第1項・第28条第1項、規則第24条第1項第2号）"
 }
 
-// retention is the last day a record is kept (則25): 1 year from the
-// record when a contract serves as it, 3 years otherwise.
-func retention(method string, on calendar.Date) calendar.Date {
-	y := 3
-	if method == ledger.RecordContract {
-		y = 1
-	}
-	return calendar.DateOf(on.Time(nil).AddDate(y, 0, 0))
-}
-
 func (s *Service) record(l *ledger.Ledger, r *hogo.Receipt) Record {
 	x := Record{ID: r.ID, ProviderName: r.ProviderName, ProviderAddress: r.ProviderAddress, ProviderCorporation: r.ProviderCorporation,
 		ProviderRepresentative: r.ProviderRepresentative, Acquisition: r.Acquisition, Source: r.Source, ReceivedOn: r.ReceivedOn,
@@ -390,7 +380,7 @@ func (s *Service) Record(ctx context.Context, a hogo.Actor, in Input) (*Record, 
 		}
 	}
 	r.ID, r.RecordedAt, r.Actor = vault.NewID(now), now, a.Name
-	r.RetainUntil = retention(r.RecordMethod, today).String()
+	r.RetainUntil = calendar.DateOf(today.Time(nil).AddDate(ledger.RecordYears(r.RecordMethod), 0, 0)).String()
 	head := a.Entry("receipt.create")
 	head.Target, head.Category = r.ID, r.Category
 	head.Detail = map[string]string{"basis": r.Basis, "items": strings.Join(r.Items, ","), "count": strconv.Itoa(r.Count),

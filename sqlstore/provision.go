@@ -15,7 +15,7 @@ func (t *txStore) InsertProvision(ctx context.Context, p *hogo.Provision) error 
 	if _, err := t.tx.ExecContext(ctx, `INSERT INTO provisions (id, recipient, basis, exception, justification, foreign_basis, category,
 		items, principals, identities, record_method, provided_at, actor, retain_until, export_format, export_sha256, export)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-		p.ID, p.Recipient, p.Basis, p.Exception, p.Justification, p.Foreign, p.Category, strings.Join(p.Items, " "), len(p.Principals),
+		p.ID, p.Recipient, p.Basis, p.Exception, p.Justification, p.Foreign, p.Category, strings.Join(p.Items, " "), max(p.Count, len(p.Principals)),
 		p.Identities, p.RecordMethod, nanos(p.ProvidedAt), p.Actor, p.RetainUntil, p.ExportFormat, p.ExportSHA256, p.Export); err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (db *DB) ListProvisions(ctx context.Context, principalID string, limit int)
 	if principalID == "" {
 		rows, err = db.Read.QueryContext(ctx, `SELECT `+provisionCols+`, p.principals FROM provisions p ORDER BY p.id DESC LIMIT $1`, limit)
 	} else {
-		rows, err = db.Read.QueryContext(ctx, `SELECT `+provisionCols+`, 1 FROM provisions p JOIN provision_principals pp ON pp.provision_id = p.id
+		rows, err = db.Read.QueryContext(ctx, `SELECT `+provisionCols+`, p.principals FROM provisions p JOIN provision_principals pp ON pp.provision_id = p.id
 			WHERE pp.principal_id = $1 ORDER BY p.id DESC LIMIT $2`, principalID, limit)
 	}
 	if err != nil {
@@ -74,10 +74,9 @@ func (db *DB) ListProvisions(ctx context.Context, principalID string, limit int)
 		if err != nil {
 			return nil, err
 		}
+		p.Count = n
 		if principalID != "" {
 			p.Principals = []string{principalID}
-		} else {
-			p.Principals = make([]string, 0, n)
 		}
 		out = append(out, p)
 	}
@@ -98,5 +97,6 @@ func (db *DB) GetProvision(ctx context.Context, id string) (*hogo.Provision, err
 	if p.Principals, err = db.provisionPrincipals(ctx, id); err != nil {
 		return nil, err
 	}
+	p.Count = len(p.Principals)
 	return p, nil
 }

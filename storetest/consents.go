@@ -66,12 +66,15 @@ func testConsents(t *testing.T, h Harness) {
 		ProvidedAt: vaultTime, Actor: "staff1", RetainUntil: "2029-04-01", ExportFormat: "csv", ExportSHA256: "ab", Export: []byte("sealed\x00export")}
 	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error { return tx.InsertProvision(ctx, pr) })
 	list, err := f.db.ListProvisions(ctx, p.ID, 10)
-	if err != nil || len(list) != 1 || list[0].ID != pr.ID || list[0].Export != nil || !bytes.Equal(list[0].Identities, pr.Identities) {
+	if err != nil || len(list) != 1 || list[0].ID != pr.ID || list[0].Export != nil || !bytes.Equal(list[0].Identities, pr.Identities) || list[0].Count != 2 {
 		t.Fatalf("ListProvisions: %v %+v", err, list)
 	}
 	one, err := f.db.GetProvision(ctx, pr.ID)
 	if err != nil || !bytes.Equal(one.Export, pr.Export) || len(one.Principals) != 2 || !one.ProvidedAt.Equal(vaultTime) || one.Items[1] != "email" {
 		t.Fatalf("GetProvision: %v %+v", err, one)
+	}
+	if all, err := f.db.ListProvisions(ctx, "", 10); err != nil || len(all) != 1 || all[0].Count != 2 {
+		t.Fatalf("ListProvisions of everyone: %v %+v", err, all)
 	}
 	if l, _ := f.db.ListProvisions(ctx, vid('p', 999), 10); len(l) != 0 {
 		t.Fatalf("another principal's provisions: %+v", l)

@@ -75,8 +75,12 @@ func TestProvisionAPI(t *testing.T) {
 		t.Errorf("export: %d\n%s", r.status, r.body)
 	}
 	h.as(mgr, "GET", "/api/v1/provisions?principal="+pid, "").decode(t, &list)
-	if len(list.Provisions) != 1 || list.Provisions[0].ID != p.ID {
+	if len(list.Provisions) != 1 || list.Provisions[0].ID != p.ID || list.Provisions[0].Count != 2 {
 		t.Errorf("records of the principal: %+v", list.Provisions)
+	}
+	h.as(mgr, "GET", "/api/v1/provisions", "").decode(t, &list)
+	if len(list.Provisions) != 1 || list.Provisions[0].Count != 2 {
+		t.Errorf("all records: %+v", list.Provisions)
 	}
 	// Audited per principal, with no value.
 	es, _ := h.db.ListAudit(context.Background(), hogo.AuditFilter{Target: p.ID, Limit: 10})
