@@ -4,10 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base32"
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
@@ -181,9 +179,7 @@ func (s *Service) Respond(ctx context.Context, a hogo.Actor, id string) error {
 	}
 	var token string
 	if method == DeliverElectronic {
-		var b [20]byte
-		rand.Read(b[:])
-		token = r.ID + "." + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+		token = newToken(r.ID)
 		ans.TokenHash, ans.TokenExpires = tokenHash(token), ev.now.Add(LinkTTL)
 	}
 	// Store the answer, its files and the step in one commit first: once
@@ -233,9 +229,7 @@ func (s *Service) Deliver(ctx context.Context, a hogo.Actor, id string) error {
 	if err != nil {
 		return err
 	}
-	var b [20]byte
-	rand.Read(b[:])
-	token := r.ID + "." + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+	token := newToken(r.ID)
 	if _, _, err := s.stepOnAny(ctx, a, r, c, "request.link_renew", func(r *hogo.RightsRequest, c *Case, ev *env) (map[string]string, error) {
 		c.Answer.TokenHash, c.Answer.TokenExpires, c.Answer.TokenUsed = tokenHash(token), ev.now.Add(LinkTTL), time.Time{}
 		return nil, nil
@@ -285,32 +279,11 @@ func (s *Service) send(ctx context.Context, a hogo.Actor, id string, det *sealed
 	return err
 }
 
-// stepOnAny is stepOn for requests that may already be closed (a link
-// renewed after the answer).
-func (s *Service) stepOnAny(ctx context.Context, a hogo.Actor, r *hogo.RightsRequest, c *Case, action string, fn change) (*hogo.RightsRequest, *Case, error) {
-	if r.Open() {
-		return s.stepOn(ctx, a, r, c, action, fn)
-	}
-	ev, err := s.env()
-	if err != nil {
-		return nil, nil, err
-	}
-	detail, err := fn(r, c, ev)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.seal(ctx, r, c); err != nil {
-		return nil, nil, err
-	}
-	r.Version++
-	r.UpdatedAt = ev.now
-	e := a.Entry(action)
-	e.Target = r.ReceiptNumber
-	e.Detail = detail
-	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.UpdateRequest(ctx, r) }, e); err != nil {
-		return nil, nil, err
-	}
-	return r, c, nil
+// newToken returns a one-time link's token: the request's ID (to find
+// it) and a random word (to prove it).
+func newToken(id string) string {
+	word, _ := newSecret()
+	return id + "." + word
 }
 
 func tokenHash(token string) []byte {

@@ -136,12 +136,19 @@ func (s *Service) step(ctx context.Context, a hogo.Actor, id, action string, fn 
 // also are further changes committed with the step (files of an answer).
 func (s *Service) stepOn(ctx context.Context, a hogo.Actor, r *hogo.RightsRequest, c *Case, action string, fn change,
 	also ...func(context.Context, hogo.Tx) error) (*hogo.RightsRequest, *Case, error) {
+	if !r.Open() {
+		return nil, nil, hogo.NewError(hogo.ECONFLICT, "status", "この請求は既に完了しています（%s）。", "the request is closed (%s)", r.Status)
+	}
+	return s.stepOnAny(ctx, a, r, c, action, fn, also...)
+}
+
+// stepOnAny is stepOn for requests that may already be closed: a link
+// renewed or used after the answer went.
+func (s *Service) stepOnAny(ctx context.Context, a hogo.Actor, r *hogo.RightsRequest, c *Case, action string, fn change,
+	also ...func(context.Context, hogo.Tx) error) (*hogo.RightsRequest, *Case, error) {
 	ev, err := s.env()
 	if err != nil {
 		return nil, nil, err
-	}
-	if !r.Open() {
-		return nil, nil, hogo.NewError(hogo.ECONFLICT, "status", "この請求は既に完了しています（%s）。", "the request is closed (%s)", r.Status)
 	}
 	detail, err := fn(r, c, ev)
 	if err != nil {
