@@ -16,8 +16,6 @@ func (s *Server) complaintPortalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /complaints/new", s.portalComplaintSubmit)
 }
 
-// maxPortalComplaint bounds the portal's complaint form.
-const maxPortalComplaint = 64 << 10
 
 func (s *Server) portalComplaintData(p *page) map[string]any {
 	data := map[string]any{"Categories": complaint.Categories}
@@ -41,17 +39,7 @@ func (s *Server) portalComplaintSubmit(w http.ResponseWriter, r *http.Request) {
 		p.Error = msg
 		s.render(w, r, status, "portal_complaint", p)
 	}
-	if !s.portalLimiter.Allow(remoteIP(r), s.Now()) {
-		fail(http.StatusTooManyRequests, T(p.Lang, "portal.limited"))
-		return
-	}
-	if err := s.complaintsReady(); err != nil {
-		fail(http.StatusInternalServerError, hogo.ErrorMessageIn(err, p.Lang))
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxPortalComplaint)
-	if err := r.ParseForm(); err != nil {
-		fail(http.StatusRequestEntityTooLarge, T(p.Lang, "portal.complaint.toolarge"))
+	if !s.portalGate(w, r, p, "portal_complaint", s.complaintsReady(), "portal.complaint.toolarge") {
 		return
 	}
 	f := r.PostFormValue

@@ -88,26 +88,19 @@ func (s *Server) portalConsentsForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "portal_consents", p)
 }
 
-// portalGuard applies the portal's rate limit and checks that the
-// services are there.
-func (s *Server) portalGuard(w http.ResponseWriter, r *http.Request, p *page) bool {
-	if !s.portalLimiter.Allow(remoteIP(r), s.Now()) {
-		p.Error = T(p.Lang, "portal.limited")
-		s.render(w, r, http.StatusTooManyRequests, "portal_consents", p)
-		return false
-	}
+// consentsReady says whether the consent page can work: it needs the
+// vault and a mail relay for the codes.
+func (s *Server) consentsReady() error {
 	if s.Vault == nil || s.Requests == nil || s.Requests.Mailer == nil {
-		p.Error = T(p.Lang, "portal.consents.unavailable")
-		s.render(w, r, http.StatusServiceUnavailable, "portal_consents", p)
-		return false
+		return hogo.NewError(hogo.EINTERNAL, "", "現在この機能はご利用いただけません。窓口にお問い合わせください。",
+			"this page is not available now; please contact our desk")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		p.Error = T(p.Lang, "portal.badform")
-		s.render(w, r, http.StatusBadRequest, "portal_consents", p)
-		return false
-	}
-	return true
+	return nil
+}
+
+// portalGuard is the portal's gate for the consent page's forms.
+func (s *Server) portalGuard(w http.ResponseWriter, r *http.Request, p *page) bool {
+	return s.portalGate(w, r, p, "portal_consents", s.consentsReady(), "portal.badform")
 }
 
 // portalConsentsCode sends a code to the address when the company holds

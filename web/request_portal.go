@@ -41,6 +41,30 @@ func portalBody(w http.ResponseWriter, r *http.Request) error {
 	return r.ParseForm()
 }
 
+// portalGate is what every form posted to the portal goes through: the
+// rate limit per address, the service being configured (ready), and a
+// bounded body parsed in memory. On refusal it renders tmpl with the
+// reason (tooLarge names the message for an oversized body) and returns
+// false.
+func (s *Server) portalGate(w http.ResponseWriter, r *http.Request, p *page, tmpl string, ready error, tooLarge string) bool {
+	if !s.portalLimiter.Allow(remoteIP(r), s.Now()) {
+		p.Error = T(p.Lang, "portal.limited")
+		s.render(w, r, http.StatusTooManyRequests, tmpl, p)
+		return false
+	}
+	if ready != nil {
+		p.Error = hogo.ErrorMessageIn(ready, p.Lang)
+		s.render(w, r, http.StatusInternalServerError, tmpl, p)
+		return false
+	}
+	if err := portalBody(w, r); err != nil {
+		p.Error = T(p.Lang, tooLarge)
+		s.render(w, r, http.StatusRequestEntityTooLarge, tmpl, p)
+		return false
+	}
+	return true
+}
+
 // portalFiles returns the documents of a portal form, by kind.
 func portalFiles(r *http.Request) (map[string][][]byte, error) {
 	out := map[string][][]byte{}
@@ -110,16 +134,7 @@ func (s *Server) portalRequestSubmit(w http.ResponseWriter, r *http.Request) {
 		p.Error = msg
 		s.render(w, r, status, "portal_request", p)
 	}
-	if !s.portalLimiter.Allow(remoteIP(r), s.Now()) {
-		fail(http.StatusTooManyRequests, T(p.Lang, "portal.limited"))
-		return
-	}
-	if err := s.requestsReady(); err != nil {
-		fail(http.StatusInternalServerError, hogo.ErrorMessageIn(err, p.Lang))
-		return
-	}
-	if err := portalBody(w, r); err != nil {
-		fail(http.StatusRequestEntityTooLarge, T(p.Lang, "portal.toolarge"))
+	if !s.portalGate(w, r, p, "portal_request", s.requestsReady(), "portal.toolarge") {
 		return
 	}
 	files, err := portalFiles(r)
@@ -160,14 +175,7 @@ func (s *Server) portalStatusForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) portalStatusSubmit(w http.ResponseWriter, r *http.Request) {
 	p := s.portalPage(r, "portal.status.title")
 	p.Data = map[string]any{}
-	if !s.portalLimiter.Allow(remoteIP(r), s.Now()) {
-		p.Error = T(p.Lang, "portal.limited")
-		s.render(w, r, http.StatusTooManyRequests, "portal_status", p)
-		return
-	}
-	if err := s.requestsReady(); err != nil {
-		p.Error = hogo.ErrorMessageIn(err, p.Lang)
-		s.render(w, r, http.StatusInternalServerError, "portal_status", p)
+	if !s.portalGate(w, r, p, "portal_status", s.requestsReady(), "portal.badform") {
 		return
 	}
 	st, err := s.Requests.Lookup(r.Context(), remoteIP(r), r.PostFormValue("receipt_number"), r.PostFormValue("secret"))
@@ -196,19 +204,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, p *page, s
 func (s *Server) portalStatusAction(w http.ResponseWriter, r *http.Request) {
 	p := s.portalPage(r, "portal.status.title")
 	p.Data = map[string]any{}
-	if !s.portalLimiter.Allow(remoteIP(r), s.Now()) {
-		p.Error = T(p.Lang, "portal.limited")
-		s.render(w, r, http.StatusTooManyRequests, "portal_status", p)
-		return
-	}
-	if err := s.requestsReady(); err != nil {
-		p.Error = hogo.ErrorMessageIn(err, p.Lang)
-		s.render(w, r, http.StatusInternalServerError, "portal_status", p)
-		return
-	}
-	if err := portalBody(w, r); err != nil {
-		p.Error = T(p.Lang, "portal.toolarge")
-		s.render(w, r, http.StatusRequestEntityTooLarge, "portal_status", p)
+	if !s.portalGate(w, r, p, "portal_status", s.requestsReady(), "portal.toolarge") {
 		return
 	}
 	ctx, remote := r.Context(), remoteIP(r)
@@ -291,14 +287,7 @@ func (s *Server) portalAnswerPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) portalAnswerDownload(w http.ResponseWriter, r *http.Request) {
 	p := s.portalPage(r, "portal.answer.title")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	if !s.portalLimiter.Allow(remoteIP(r), s.Now()) {
-		p.Error = T(p.Lang, "portal.limited")
-		s.render(w, r, http.StatusTooManyRequests, "portal_answer", p)
-		return
-	}
-	if err := s.requestsReady(); err != nil {
-		p.Error = hogo.ErrorMessageIn(err, p.Lang)
-		s.render(w, r, http.StatusInternalServerError, "portal_answer", p)
+	if !s.portalGate(w, r, p, "portal_answer", s.requestsReady(), "portal.badform") {
 		return
 	}
 	d, err := s.Requests.UseLink(r.Context(), remoteIP(r), r.PathValue("token"))
