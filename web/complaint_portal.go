@@ -16,7 +16,6 @@ func (s *Server) complaintPortalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /complaints/new", s.portalComplaintSubmit)
 }
 
-
 func (s *Server) portalComplaintData(p *page) map[string]any {
 	data := map[string]any{"Categories": complaint.Categories}
 	if st := s.Ledger(); st != nil {
