@@ -59,6 +59,20 @@ type AuditCheckpoint struct {
 	Signature []byte    `json:"signature"`
 }
 
+// AuditPrune is the anchor a removal of old entries leaves (the audit
+// log's own retention): the last entry removed, its hash (to which the next
+// entry links), signed so that nobody without the key can cut the chain.
+type AuditPrune struct {
+	Seq       int64     `json:"seq"`
+	Hash      []byte    `json:"hash"`
+	Time      time.Time `json:"time"`
+	KeyID     string    `json:"key_id"`
+	Signature []byte    `json:"signature"`
+	// Removed is how many entries this prune removed; Before its cut-off.
+	Removed int64     `json:"removed"`
+	Before  time.Time `json:"before"`
+}
+
 // AuditFilter narrows a listing of the audit log. Zero fields do not filter.
 type AuditFilter struct {
 	BeforeSeq int64 // entries with Seq < BeforeSeq; 0 means from the newest
@@ -94,6 +108,16 @@ type AuditService interface {
 	CountAudit(ctx context.Context) (int64, error)
 
 	PutCheckpoint(ctx context.Context, c *AuditCheckpoint) error
+	// LastAuditBefore returns the number of the last entry of the newest
+	// block written before t that is not the chain's newest block (0 when
+	// there is none): where a prune for the cut-off t may end.
+	LastAuditBefore(ctx context.Context, t time.Time) (int64, error)
+	// PruneAudit stores the signed anchor p and removes the blocks it
+	// covers (entries up to p.Seq), in one transaction; it returns how
+	// many entries went.
+	PruneAudit(ctx context.Context, p *AuditPrune) (int64, error)
+	// AuditPrunes returns the anchors, oldest first.
+	AuditPrunes(ctx context.Context) ([]*AuditPrune, error)
 	ListCheckpoints(ctx context.Context) ([]*AuditCheckpoint, error)
 }
 
@@ -103,6 +127,7 @@ type Store interface {
 	SettingService
 	AuditService
 	VaultService
+	JobService
 	RequestService
 	// SchemaVersion returns the applied migration version and the version
 	// this binary expects.

@@ -47,7 +47,16 @@ type Complaint struct {
 	// Sealed is the case file (the complainant, the statement, the notes
 	// and answers), a JSON document of package complaint sealed with the
 	// notes key and bound to the ID.
-	Sealed    []byte
+	Sealed []byte
+	// SecretHash is the SHA-256 of the secret the complainant was given
+	// at intake to follow the complaint on the portal; only the hash is
+	// kept. Empty: the complaint cannot be looked up.
+	SecretHash []byte
+	// AckMail is what became of the automatic receipt mail (受付のお知らせ):
+	// "" when none was due, then pending, sent, failed, or off (no mail
+	// relay configured); AckMailAt is when it was sent or failed.
+	AckMail   string
+	AckMailAt time.Time
 	Version   int64
 	CreatedAt time.Time
 	UpdatedAt time.Time

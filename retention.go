@@ -35,7 +35,9 @@ type Disposal struct {
 	// Counts maps a category to the records erased.
 	Counts map[string]int
 	// Principals is how many principals were erased whole (their key
-	// destroyed); Records how many records in all.
+	// destroyed); Records how many of the vault's records went. Counts
+	// also carries the provision and receipt records erased under their
+	// own retention (RegisterProvisions, RegisterReceipts).
 	Principals, Records int
 	// Done is false while the sweep runs (or after it was killed: the
 	// next sweep resumes it).
@@ -47,7 +49,33 @@ type RetentionService interface {
 	// ListHolds returns the holds, standing ones only unless all.
 	ListHolds(ctx context.Context, all bool) ([]*Hold, error)
 	ListDisposals(ctx context.Context, limit int) ([]*Disposal, error)
+	// ListExpiredRegister returns the records of a register
+	// (RegisterProvisions or RegisterReceipts) kept until a day before
+	// today (YYYY-MM-DD), each with the principals it names.
+	ListExpiredRegister(ctx context.Context, register, today string) (map[string][]string, error)
+	// ScanRetention passes, in key order after after and at most limit,
+	// the records of a category that may be due: with eventBased, those
+	// with any ledger event recorded; otherwise those acquired before
+	// acquiredBefore. Only the keys, AcquiredAt and Events are filled.
+	ScanRetention(ctx context.Context, category string, eventBased bool, acquiredBefore time.Time, after RetentionKey, limit int, fn func(*Record) error) error
+	// CountRecords returns how many records each principal has.
+	CountRecords(ctx context.Context, principals []string) (map[string]int, error)
+	// CountCategory returns how many records a category has.
+	CountCategory(ctx context.Context, category string) (int, error)
 }
+
+// RetentionKey is where a retention scan resumes: the last record passed
+// (AcquiredAt matters only for acquisition-based rules).
+type RetentionKey struct {
+	AcquiredAt      time.Time
+	PrincipalID, ID string
+}
+
+// The registers whose records have a retention of their own (則21, 則25).
+const (
+	RegisterProvisions = "provision_records"
+	RegisterReceipts   = "receipt_records"
+)
 
 // RetentionWriter is retention's part of a Tx.
 type RetentionWriter interface {
@@ -63,4 +91,7 @@ type RetentionWriter interface {
 	// application_closed) happened for a record on a day (YYYY-MM-DD);
 	// its retention counts from it.
 	SetRecordEvent(ctx context.Context, principalID, recordID, event, on string) error
+	// DeleteRegisterRecords deletes records of a register by ID, with
+	// their links to principals; it returns how many went.
+	DeleteRegisterRecords(ctx context.Context, register string, ids []string) (int, error)
 }

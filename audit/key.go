@@ -180,6 +180,29 @@ func checkpointMessage(seq int64, hash []byte, t time.Time) []byte {
 	return binary.BigEndian.AppendUint64(m, uint64(t.UnixNano()))
 }
 
+func pruneMessage(seq int64, hash []byte, t, before time.Time) []byte {
+	m := make([]byte, 0, 56+len(hash))
+	m = append(m, "hogo audit prune v1\n"...)
+	m = binary.BigEndian.AppendUint64(m, uint64(seq))
+	m = append(m, hash...)
+	m = binary.BigEndian.AppendUint64(m, uint64(t.UnixNano()))
+	return binary.BigEndian.AppendUint64(m, uint64(before.UnixNano()))
+}
+
+// SignPrune returns the signed anchor of a prune ending at entry seq,
+// whose hash is hash, made at t for the cut-off before. Its message
+// differs from a checkpoint's, so a checkpoint cannot pass for one.
+func (k *Key) SignPrune(seq int64, hash []byte, t, before time.Time) *hogo.AuditPrune {
+	t, before = t.UTC().Truncate(time.Microsecond), before.UTC().Truncate(time.Microsecond)
+	return &hogo.AuditPrune{Seq: seq, Hash: hash, Time: t, Before: before, KeyID: k.id,
+		Signature: ed25519.Sign(k.priv, pruneMessage(seq, hash, t, before))}
+}
+
+// VerifyPrune checks a prune anchor's signature.
+func VerifyPrune(pub ed25519.PublicKey, p *hogo.AuditPrune) bool {
+	return len(p.Signature) == ed25519.SignatureSize && ed25519.Verify(pub, pruneMessage(p.Seq, p.Hash, p.Time, p.Before), p.Signature)
+}
+
 // SignHead signs a chain head.
 func (k *Key) SignHead(h hogo.AuditHead) []byte {
 	return ed25519.Sign(k.priv, headMessage(h.Seq, h.Hash))

@@ -298,6 +298,40 @@ func (l *Log) Checkpoint(ctx context.Context) (*hogo.AuditCheckpoint, error) {
 	return cp, nil
 }
 
+// Prune removes the entries written before the cut-off, from the start of
+// the chain (the audit log's own retention), and leaves a signed anchor at
+// the last entry removed, from which Verify then starts. The newest block
+// always stays, so the chain's head is never removed. It returns the
+// anchor, or nil when nothing is old enough.
+func (l *Log) Prune(ctx context.Context, before time.Time) (*hogo.AuditPrune, error) {
+	seq, err := l.store.LastAuditBefore(ctx, before)
+	if err != nil || seq == 0 {
+		return nil, err
+	}
+	prunes, err := l.store.AuditPrunes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(prunes); n > 0 && prunes[n-1].Seq >= seq {
+		return nil, nil
+	}
+	var hash []byte
+	if err := l.store.ScanAudit(ctx, seq-1, seq, func(_ int64, _, h []byte) error {
+		hash = bytes.Clone(h)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if len(hash) != HashSize {
+		return nil, hogo.Errorf(hogo.EINTERNAL, "audit entry %d is missing: run hogo audit verify", seq)
+	}
+	p := l.key.SignPrune(seq, hash, l.Now(), before)
+	if p.Removed, err = l.store.PruneAudit(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // RunCheckpoints writes a checkpoint every interval until ctx ends, and a
 // last one then. Errors go to onErr.
 func (l *Log) RunCheckpoints(ctx context.Context, every time.Duration, onErr func(error)) {

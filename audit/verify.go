@@ -34,7 +34,11 @@ func (p *Problem) Error() string { return p.Message }
 
 // Result is the outcome of a verification.
 type Result struct {
+	// Count is how many entries were checked; Pruned how many were
+	// removed under the audit log's retention before them (the chain is
+	// checked from the signed anchor of the last removal).
 	Count       int64
+	Pruned      int64
 	Head        hogo.AuditHead
 	Checkpoints int
 	Problem     *Problem // nil when the chain verifies
@@ -86,6 +90,10 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 	if err != nil {
 		return nil, err
 	}
+	prunes, err := store.AuditPrunes(ctx)
+	if err != nil {
+		return nil, err
+	}
 	cps = append(cps, extra...)
 	sort.Slice(cps, func(i, j int) bool { return cps[i].Seq < cps[j].Seq })
 	res := &Result{Head: head, Checkpoints: len(cps)}
@@ -98,12 +106,29 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 		}
 		atCheckpoint[c.Seq] = append(atCheckpoint[c.Seq], c)
 	}
+	// Old entries removed under the retention rule leave signed anchors;
+	// the chain is checked from the last one.
+	base, baseHash := int64(0), ZeroHash
+	for _, p := range prunes {
+		if !VerifyPrune(pub, p) {
+			res.Problem = &Problem{Seq: p.Seq, Kind: KindCheckpoint,
+				Message: fmt.Sprintf("the removal of old entries up to entry %d has an invalid signature: entries were cut from the chain without the signing key", p.Seq)}
+			return res, nil
+		}
+		base, baseHash = p.Seq, p.Hash
+	}
+	res.Pruned = base
 
 	// The chain is expected to run 1…end; entries stored past the signed
 	// head are part of what is checked.
 	end := head.Seq
 	if len(newest) > 0 && newest[0].Seq > end {
 		end = newest[0].Seq
+	}
+	if base > 0 && end <= base {
+		res.Problem = &Problem{Seq: base + 1, Kind: KindRemoved,
+			Message: fmt.Sprintf("the chain ends at entry %d, inside the entries removed under the retention rule (up to %d): the newest entries were removed", end, base)}
+		return res, nil
 	}
 	if end == 0 {
 		if len(cps) > 0 {
@@ -112,16 +137,17 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 		}
 		return res, nil
 	}
+	span := end - base
 	n := int64(max(1, runtime.GOMAXPROCS(0)))
-	if end/n < MinPartSize {
-		n = max(1, end/MinPartSize)
+	if span/n < MinPartSize {
+		n = max(1, span/MinPartSize)
 	}
 	parts := make([]*part, n)
 	var wg sync.WaitGroup
 	for i := range parts {
-		lo := end*int64(i)/n + 1
-		hi := end * int64(i+1) / n
-		p := &part{lo: lo, hi: hi, atCheckpoint: atCheckpoint}
+		lo := base + span*int64(i)/n + 1
+		hi := base + span*int64(i+1)/n
+		p := &part{lo: lo, hi: hi, base: base, baseHash: baseHash, atCheckpoint: atCheckpoint}
 		parts[i] = p
 		wg.Add(1)
 		go func() {
@@ -146,7 +172,7 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 		}
 	}
 
-	count := res.Count
+	count := base + res.Count
 	var lastCP *hogo.AuditCheckpoint
 	if len(cps) > 0 {
 		lastCP = cps[len(cps)-1]
@@ -155,10 +181,10 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 	case head.Seq < count:
 		res.Problem = &Problem{Seq: head.Seq + 1, Kind: KindInserted,
 			Message: fmt.Sprintf("entry %d and after were inserted: the signed head of the chain ends at entry %d", head.Seq+1, head.Seq)}
-	case !bytes.Equal(head.Hash, last) && count > 0:
+	case !bytes.Equal(head.Hash, last) && res.Count > 0:
 		res.Problem = &Problem{Seq: count, Kind: KindChanged,
 			Message: fmt.Sprintf("entry %d does not match the signed head of the chain: it was replaced", count)}
-	case count > 0 && !VerifyHead(pub, head):
+	case res.Count > 0 && !VerifyHead(pub, head):
 		res.Problem = &Problem{Seq: head.Seq, Kind: KindHead,
 			Message: fmt.Sprintf("the head of the chain (entry %d) has no valid signature: entries at the end were added or removed without the signing key", head.Seq)}
 	case lastCP != nil && lastCP.Seq > count:
@@ -173,7 +199,7 @@ func Verify(ctx context.Context, store hogo.AuditService, pub ed25519.PublicKey,
 // was wiped.
 func VerifyStore(ctx context.Context, store hogo.Store, pub ed25519.PublicKey, extra []*hogo.AuditCheckpoint) (*Result, error) {
 	res, err := Verify(ctx, store, pub, extra)
-	if err != nil || !res.OK() || res.Count > 0 {
+	if err != nil || !res.OK() || res.Count > 0 || res.Pruned > 0 {
 		return res, err
 	}
 	n, err := store.CountUsers(ctx)
@@ -190,6 +216,8 @@ func VerifyStore(ctx context.Context, store hogo.Store, pub ed25519.PublicKey, e
 // part is one range lo…hi of the chain, scanned on its own.
 type part struct {
 	lo, hi       int64
+	base         int64
+	baseHash     []byte
 	atCheckpoint map[int64][]*hogo.AuditCheckpoint
 
 	count   int64
@@ -201,8 +229,8 @@ type part struct {
 var errStop = errors.New("stop")
 
 func (p *part) scan(ctx context.Context, store hogo.AuditService) error {
-	prev := ZeroHash
-	if p.lo > 1 {
+	prev := p.baseHash
+	if p.lo > p.base+1 {
 		// The link into this range is the stored hash before it; if that
 		// entry is missing, the range before reports it.
 		prev = nil
@@ -214,7 +242,7 @@ func (p *part) scan(ctx context.Context, store hogo.AuditService) error {
 			return err
 		}
 	}
-	if p.lo > 1 && prev == nil {
+	if p.lo > p.base+1 && prev == nil {
 		// The entry linking into this range is missing. The range before
 		// may not see it (a forged empty block can hide it from the
 		// scan), so it is reported here.

@@ -15,9 +15,11 @@ import (
 	"hogo.example.jp/hogo/vault"
 )
 
-// Store is what the incident register needs of a store.
+// Store is what the incident register needs of a store: its table, and
+// the audit log for an incident's timeline.
 type Store interface {
 	hogo.IncidentService
+	ListAudit(ctx context.Context, f hogo.AuditFilter) ([]*hogo.AuditEntry, error)
 }
 
 // Service keeps the incident register (漏えい等の事案).
@@ -79,6 +81,11 @@ type Facts struct {
 	// 26(2), 則10) and the substitute measures when they cannot be
 	// reached.
 	Notices []Notice `json:"notices,omitempty"`
+	// Tasks are the actions of handling the incident (対応タスク), seeded
+	// when it is recorded and kept by the protection manager. Like the
+	// notices they change only through their own audited steps: an update
+	// of the facts keeps them.
+	Tasks []Task `json:"tasks,omitempty"`
 }
 
 // Notice is one round of notices to principals, or a substitute measure.
@@ -120,10 +127,14 @@ type View struct {
 	PreliminaryLeft int       `json:"preliminary_days_left"`
 	FinalLeft       int       `json:"final_days_left"`
 	NotifyEntrustor bool      `json:"notify_entrustor"`
-	Facts           *Facts    `json:"facts,omitempty"`
-	Version         int64     `json:"version"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	// TasksOpen and TasksOverdue count the tasks not done, and those of
+	// them past their due day.
+	TasksOpen    int       `json:"tasks_open"`
+	TasksOverdue int       `json:"tasks_overdue"`
+	Facts        *Facts    `json:"facts,omitempty"`
+	Version      int64     `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // RecordRoles may record a discovery: everyone who may find one.
@@ -275,11 +286,13 @@ func check(l *ledger.Ledger, in *Input, today calendar.Date) error {
 	return nil
 }
 
-// apply decides triggers, deadlines and status for i from in.
-func (s *Service) apply(ctx context.Context, l *ledger.Ledger, i *hogo.Incident, in *Input) error {
+// apply decides triggers, deadlines and status for i from in, plans the
+// tasks that follow from them and seals the facts. It returns the IDs of
+// the tasks it added.
+func (s *Service) apply(ctx context.Context, l *ledger.Ledger, i *hogo.Incident, in *Input, a hogo.Actor, now time.Time, record bool) ([]string, error) {
 	n, err := s.count(ctx, in.Scope)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	i.KnownOn, i.Affected = in.KnownOn, n
 	i.Triggers = Decide(l, &in.Facts, n)
@@ -288,7 +301,7 @@ func (s *Service) apply(ctx context.Context, l *ledger.Ledger, i *hogo.Incident,
 		known, _ := calendar.ParseDate(in.KnownOn)
 		d, err := Compute(known, i.Triggers, s.PreliminaryDays)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		i.PreliminaryDue, i.FinalDue = d.PreliminaryDue, d.FinalDue
 	}
@@ -299,7 +312,19 @@ func (s *Service) apply(ctx context.Context, l *ledger.Ledger, i *hogo.Incident,
 			i.Status = hogo.IncidentDraft
 		}
 	}
-	b, err := json.Marshal(in.Facts)
+	added := s.planTasks(&in.Facts, i, a, now, record)
+	return added, s.seal(ctx, i, &in.Facts)
+}
+
+// seal stores f in i, sealed. What is computed for showing (a task's
+// overdue flag) is not stored.
+func (s *Service) seal(ctx context.Context, i *hogo.Incident, f *Facts) error {
+	c := *f
+	c.Tasks = slices.Clone(f.Tasks)
+	for k := range c.Tasks {
+		c.Tasks[k].Overdue = false
+	}
+	b, err := json.Marshal(&c)
 	if err != nil {
 		return err
 	}
@@ -327,14 +352,18 @@ func (s *Service) Record(ctx context.Context, a hogo.Actor, in Input) (*View, er
 	if in.DiscoveredBy == "" {
 		in.DiscoveredBy = a.Name
 	}
+	// The tasks are the register's own: seeded here, then kept through
+	// AddTask and SetTask.
+	in.Tasks = nil
 	i := &hogo.Incident{ID: vault.NewID(now), CreatedAt: now, UpdatedAt: now}
-	if err := s.apply(ctx, l, i, &in); err != nil {
+	added, err := s.apply(ctx, l, i, &in, a, now, true)
+	if err != nil {
 		return nil, err
 	}
 	e := a.Entry("incident.record")
 	e.Target = i.ID
 	e.Detail = map[string]string{"status": i.Status, "known_on": i.KnownOn, "affected": strconv.Itoa(i.Affected),
-		"triggers": strings.Join(i.Triggers, ","), "final_due": i.FinalDue}
+		"triggers": strings.Join(i.Triggers, ","), "final_due": i.FinalDue, "tasks": strconv.Itoa(len(added))}
 	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertIncident(ctx, i) }, e); err != nil {
 		return nil, err
 	}
@@ -351,7 +380,7 @@ func (s *Service) Update(ctx context.Context, a hogo.Actor, id string, in Input)
 	if err != nil {
 		return nil, err
 	}
-	i, _, err := s.open(ctx, id)
+	i, old, err := s.open(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +388,17 @@ func (s *Service) Update(ctx context.Context, a hogo.Actor, id string, in Input)
 	if err := check(l, &in, calendar.DateOf(now)); err != nil {
 		return nil, err
 	}
-	if err := s.apply(ctx, l, i, &in); err != nil {
+	// The notices and the tasks have audited steps of their own, and the
+	// discovery is history: an update of the facts keeps them.
+	in.Notices, in.Tasks = old.Notices, old.Tasks
+	if in.DiscoveredAt.IsZero() {
+		in.DiscoveredAt = old.DiscoveredAt
+	}
+	if in.DiscoveredBy == "" {
+		in.DiscoveredBy = old.DiscoveredBy
+	}
+	added, err := s.apply(ctx, l, i, &in, a, now, false)
+	if err != nil {
 		return nil, err
 	}
 	i.Version++
@@ -367,7 +406,7 @@ func (s *Service) Update(ctx context.Context, a hogo.Actor, id string, in Input)
 	e := a.Entry("incident.update")
 	e.Target = i.ID
 	e.Detail = map[string]string{"status": i.Status, "affected": strconv.Itoa(i.Affected), "triggers": strings.Join(i.Triggers, ","),
-		"final_due": i.FinalDue}
+		"final_due": i.FinalDue, "tasks": strconv.Itoa(len(added))}
 	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.UpdateIncident(ctx, i) }, e); err != nil {
 		return nil, err
 	}
@@ -402,11 +441,19 @@ func (s *Service) MarkSent(ctx context.Context, a hogo.Actor, id, which, on stri
 	default:
 		return nil, hogo.NewError(hogo.EINVALID, "which", "preliminary（速報）か final（確報）を指定してください。", "which is preliminary or final")
 	}
-	i.Version++
-	i.UpdatedAt = now
 	e := a.Entry("incident.report_sent")
 	e.Target = i.ID
 	e.Detail = map[string]string{"which": which, "on": on}
+	// The report's task is done with it (TaskPreliminary, TaskFinal).
+	if t := openTask(f, which); t != nil {
+		t.Done, t.DoneAt, t.DoneBy = true, now, a.Name
+		e.Detail["task_done"] = t.ID
+		if err := s.seal(ctx, i, f); err != nil {
+			return nil, err
+		}
+	}
+	i.Version++
+	i.UpdatedAt = now
 	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.UpdateIncident(ctx, i) }, e); err != nil {
 		return nil, err
 	}
@@ -438,6 +485,16 @@ func (s *Service) view(i *hogo.Incident, f *Facts, today calendar.Date) *View {
 		CreatedAt: i.CreatedAt.In(hogo.Tokyo), UpdatedAt: i.UpdatedAt.In(hogo.Tokyo)}
 	if v.Missing == nil {
 		v.Missing = []string{}
+	}
+	for k := range f.Tasks {
+		t := &f.Tasks[k]
+		t.Overdue = t.overdue(today)
+		if !t.Done {
+			v.TasksOpen++
+		}
+		if t.Overdue {
+			v.TasksOverdue++
+		}
 	}
 	for _, t := range i.Triggers {
 		if x, ok := triggerText[t]; ok {
@@ -483,11 +540,7 @@ func (s *Service) RecordNotice(ctx context.Context, a hogo.Actor, id string, n N
 	}
 	n.By, n.At = a.Name, now
 	f.Notices = append(f.Notices, n)
-	b, err := json.Marshal(f)
-	if err != nil {
-		return nil, err
-	}
-	if i.Facts, err = s.vault.SealNote(ctx, string(b), factsAD(i.ID)); err != nil {
+	if err := s.seal(ctx, i, f); err != nil {
 		return nil, err
 	}
 	i.Version++

@@ -13,6 +13,12 @@
 // be linked to a rights request or an incident. Who complains, what they
 // say, the notes and the answers are sealed with the vault's notes key and
 // bound to the complaint's ID; audit entries carry codes and dates only.
+//
+// The complainant is given a secret with the receipt number, shown once
+// and kept only as a hash, to follow the complaint on the portal (Lookup);
+// one who gave an e-mail address on the portal, or asked the desk for a
+// reply by e-mail, is sent a receipt mail (受付のお知らせ) once the
+// complaint is kept (portal.go).
 package complaint
 
 import (
@@ -64,6 +70,14 @@ type Service struct {
 	// AnswerDays is the answer's target in business days (0: the default,
 	// DefaultAnswerDays).
 	AnswerDays int
+	// Mailer sends the receipt mails; nil when no mail relay is
+	// configured (none is then sent, and the complaint says so).
+	Mailer Mailer
+	// MailFrom is the sender address; empty uses the complaint desk's.
+	MailFrom string
+	// BaseURL is the portal's public address, for the status page's
+	// address in mails.
+	BaseURL string
 
 	mu     sync.Mutex
 	digest string
@@ -143,6 +157,10 @@ type Intake struct {
 	Complainant Complainant `json:"complainant"`
 	// Statement is what the complainant says.
 	Statement string `json:"statement"`
+	// ReplyByEmail: the complainant asks to be answered by e-mail, at
+	// Complainant.Email, and is sent a receipt mail. Always so for a
+	// portal complaint that gives an address.
+	ReplyByEmail bool `json:"reply_by_email,omitempty"`
 	// ReceivedAt is when it arrived (RFC 3339, or 2026-12-01T10:30 in
 	// Tokyo); empty for now. A letter opened today may have arrived
 	// earlier.
@@ -165,6 +183,8 @@ type File struct {
 	Statement        string      `json:"statement"`
 	EscalationReason string      `json:"escalation_reason,omitempty"`
 	Notes            []Note      `json:"notes"`
+	// ReplyByEmail: the complainant asked to be answered by e-mail.
+	ReplyByEmail bool `json:"reply_by_email,omitempty"`
 }
 
 // StepInput is one step of handling.
@@ -218,8 +238,21 @@ type View struct {
 	RequestID      string    `json:"request_id,omitempty"`
 	RequestReceipt string    `json:"request_receipt,omitempty"`
 	IncidentID     string    `json:"incident_id,omitempty"`
-	File           *File     `json:"file,omitempty"`
-	Version        int64     `json:"version"`
+	// AckMail is what became of the receipt mail (受付のお知らせ): "" when
+	// none was due, pending (being sent, or its outcome is unknown),
+	// sent, failed, or off (no mail relay configured); AckMailAt is when
+	// it was sent or failed.
+	AckMail   string    `json:"ack_mail,omitempty"`
+	AckMailAt time.Time `json:"ack_mail_at,omitzero"`
+	// ManualAck: the receipt mail did not go (failed, or its outcome is
+	// unknown) and the complaint is not acknowledged yet, so the desk
+	// must tell the complainant it was received by other means.
+	ManualAck bool `json:"manual_ack,omitempty"`
+	// Secret is the secret to follow the complaint on the portal, given
+	// only by the intake (shown once; only its hash is kept).
+	Secret  string `json:"secret,omitempty"`
+	File    *File  `json:"file,omitempty"`
+	Version int64  `json:"version"`
 }
 
 func fileAD(id string) string { return "complaint file\x00" + id }
@@ -363,6 +396,10 @@ func check(in *Intake, now time.Time) (time.Time, error) {
 	if tooLong(c.Address, MaxContact) {
 		return time.Time{}, hogo.NewError(hogo.EINVALID, "complainant.address", "住所は%d文字までです。", "the address is at most %d characters", MaxContact)
 	}
+	if in.ReplyByEmail && c.Email == "" {
+		return time.Time{}, hogo.NewError(hogo.EINVALID, "complainant.email", "メールでの回答を希望する場合は、メールアドレスを記入してください。",
+			"a reply by e-mail needs the complainant's e-mail address")
+	}
 	in.Statement = strings.TrimSpace(in.Statement)
 	if in.Statement == "" {
 		return time.Time{}, hogo.NewError(hogo.EINVALID, "statement", "苦情・相談の内容（statement）を記入してください。", "write what the complaint is (statement)")
@@ -409,6 +446,9 @@ func (s *Service) ReceiveFromPortal(ctx context.Context, remote string, in Intak
 	if in.Category == "" {
 		in.Category = "other"
 	}
+	// Whoever leaves an address on the portal is told by mail that the
+	// complaint arrived.
+	in.ReplyByEmail = strings.TrimSpace(in.Complainant.Email) != ""
 	return s.receive(ctx, PortalActor(remote), in)
 }
 
@@ -430,7 +470,15 @@ func (s *Service) receive(ctx context.Context, a hogo.Actor, in Intake) (*View, 
 	c := &hogo.Complaint{ID: vault.NewID(now), ReceiptNumber: newReceipt(received), Channel: in.Channel, Category: in.Category,
 		Status: hogo.ComplaintReceived, Anonymous: in.Anonymous, ReceivedAt: at, ReceivedOn: received.String(), AckDue: ack.String(),
 		AnswerDue: answer.String(), DueOn: ack.String(), CreatedAt: now, UpdatedAt: now}
-	f := &File{Complainant: in.Complainant, Statement: in.Statement, Notes: []Note{}}
+	secret, hash := newSecret()
+	c.SecretHash = hash
+	if in.ReplyByEmail {
+		c.AckMail = MailPending
+		if s.Mailer == nil {
+			c.AckMail = MailOff
+		}
+	}
+	f := &File{Complainant: in.Complainant, Statement: in.Statement, Notes: []Note{}, ReplyByEmail: in.ReplyByEmail}
 	if err := s.seal(ctx, c, f); err != nil {
 		return nil, err
 	}
@@ -438,10 +486,20 @@ func (s *Service) receive(ctx context.Context, a hogo.Actor, in Intake) (*View, 
 	e.Target = c.ReceiptNumber
 	e.Detail = map[string]string{"id": c.ID, "channel": c.Channel, "category": c.Category, "anonymous": strconv.FormatBool(c.Anonymous),
 		"received_on": c.ReceivedOn, "ack_due": c.AckDue, "answer_due": c.AnswerDue}
+	if c.AckMail != "" {
+		e.Detail["ack_mail"] = c.AckMail
+	}
 	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertComplaint(ctx, c) }, e); err != nil {
 		return nil, err
 	}
-	return s.view(cal, c, f, calendar.DateOf(now)), nil
+	// The complaint is kept before the mail goes: a mail that fails
+	// loses nothing, and the desk sees that it must acknowledge by hand.
+	if c.AckMail == MailPending {
+		c = s.sendAck(ctx, a, l, c, f)
+	}
+	v := s.view(cal, c, f, calendar.DateOf(now))
+	v.Secret = secret
+	return v, nil
 }
 
 func (s *Service) seal(ctx context.Context, c *hogo.Complaint, f *File) error {
@@ -497,7 +555,14 @@ func (s *Service) view(cal *calendar.Calendar, c *hogo.Complaint, f *File, today
 	v := &View{ID: c.ID, ReceiptNumber: c.ReceiptNumber, Channel: c.Channel, Category: c.Category, Status: c.Status, Anonymous: c.Anonymous,
 		ReceivedAt: c.ReceivedAt.In(hogo.Tokyo), ReceivedOn: c.ReceivedOn, AckDue: c.AckDue, AnswerDue: c.AnswerDue, DueOn: c.DueOn,
 		Escalated: !c.EscalatedAt.IsZero(), EscalatedBy: c.EscalatedBy, RequestID: c.RequestID, RequestReceipt: c.RequestReceipt,
-		IncidentID: c.IncidentID, File: f, Version: c.Version}
+		IncidentID: c.IncidentID, AckMail: c.AckMail, File: f, Version: c.Version}
+	if !c.AckMailAt.IsZero() {
+		v.AckMailAt = c.AckMailAt.In(hogo.Tokyo)
+	}
+	// A mail still pending long after the intake never reported back (the
+	// server stopped while sending): its outcome is unknown.
+	stale := c.AckMail == MailPending && s.Now().Sub(c.CreatedAt) > 2*MailTimeout
+	v.ManualAck = (c.AckMail == MailFailed || stale) && c.Status == hogo.ComplaintReceived
 	for _, x := range []struct {
 		t   time.Time
 		dst *time.Time

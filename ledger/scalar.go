@@ -96,6 +96,17 @@ func (p Period) AddTo(t time.Time) time.Time {
 	return t
 }
 
+// days is the period's rough length in days, for comparisons.
+func (p Period) days() int {
+	switch p.Unit {
+	case 'm':
+		return p.N * 30
+	case 'y':
+		return p.N * 365
+	}
+	return p.N
+}
+
 // Describe returns the period in words, in lang.
 func (p Period) Describe(lang string) string {
 	if lang == "en" {

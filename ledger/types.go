@@ -207,7 +207,11 @@ type Item struct {
 	// Purposes narrows the category's purposes for this item. Items of type
 	// mynumber must name only purposes with a My Number basis.
 	Purposes []Ref `yaml:"purposes"`
-	Pos      Pos   `yaml:"-"`
+	// Retention, when set, erases this item alone from a record once its
+	// own period ends, before the record's (an individual number as soon
+	// as the procedures that need it are done, 番号法 Art. 20).
+	Retention *Retention `yaml:"retention"`
+	Pos       Pos        `yaml:"-"`
 }
 
 // MyNumber reports whether the item holds an individual number (個人番号).
@@ -607,7 +611,12 @@ type SecurityMeasures struct {
 type RetentionPolicy struct {
 	Statement  Text   `yaml:"statement"`
 	Exceptions []Text `yaml:"exceptions"`
-	Pos        Pos    `yaml:"-"`
+	// AuditLog is how long audit entries are kept (at least three years:
+	// they evidence the provision records of 則21 and the answers to
+	// requests); older ones are removed by the sweep, leaving a signed
+	// anchor. Unset keeps them for ever.
+	AuditLog Period `yaml:"audit_log"`
+	Pos      Pos    `yaml:"-"`
 }
 
 // ExternalTransmit is an external transmission (外部送信, 電気通信事業法

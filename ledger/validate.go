@@ -298,6 +298,10 @@ func Validate(file string, l *Ledger) Problems {
 	}
 
 	v.provision(l.Provision)
+	if p := l.RetentionPolicy.AuditLog; !p.IsZero() && p.days() < 3*365 {
+		v.errorf(l.RetentionPolicy.Pos, "監査ログの保存期間（retention_policy.audit_log: %s）は3年以上にしてください。第三者提供の記録（規則21条）や請求への回答の証跡になります。例: audit_log: 5y",
+			"retention_policy.audit_log (%s) must be at least three years: the audit log evidences the provision records (則21) and the answers to requests; e.g. audit_log: 5y", p)
+	}
 	v.desk(l.ComplaintDesk, root)
 	v.calendar(l.Calendar)
 	if a := l.AccreditedOrganization; a != nil {
@@ -433,6 +437,18 @@ func (v *validator) category(c *Category, sources, purposes map[string]Pos, purp
 					"item %q names purpose %q, which %s does not declare; add it to the category's purposes or remove it here", it.ID, p.ID, name)
 			}
 		}
+		if r := it.Retention; r != nil {
+			if r.Period.IsZero() {
+				v.errorf(r.Pos, "項目「%s」の保存期間（retention）に期間がありません。period: 1y のように書いてください。",
+					"item %q retention has no period; write period: e.g. 1y", it.ID)
+			}
+			if r.After.ID == "" {
+				v.errorf(r.Pos, "項目「%s」の保存期間（retention）に起算点がありません。after: acquired か、「events:」で宣言した起算事由を書いてください。",
+					"item %q retention does not say from when the period counts; write after: acquired, or an event declared under events:", it.ID)
+			} else {
+				v.refs([]Ref{r.After}, events, kindEvent, "events:")
+			}
+		}
 		if it.MyNumber() {
 			hasMyNumber = true
 			// 番号法 Art. 9, 19, 20: individual numbers serve only their
@@ -446,6 +462,10 @@ func (v *validator) category(c *Category, sources, purposes map[string]Pos, purp
 					v.errorf(p.Pos, "利用目的「%s」には個人番号の利用根拠（mynumber）がないため、個人番号をこの目的に利用できません。mynumber: tax、social_security、disaster のいずれかを持つ利用目的だけを使ってください（番号法第9条）。",
 						"individual numbers may not be used for purpose %q: it has no My Number basis; use only purposes with mynumber: tax, social_security or disaster (番号法 Art. 9)", p.ID)
 				}
+			}
+			if it.Retention == nil {
+				v.warnf(it.Pos, "項目「%s」は個人番号ですが、項目ごとの保存期間（retention）がないため、記録全体の保存期間が満了するまで残ります。個人番号は必要な手続を終えたら速やかに削除します。retention: {period: 1y, after: employment_ended} のように書いてください（番号法第20条）。",
+					"item %q holds individual numbers but has no retention of its own, so they stay until the whole record's period ends; individual numbers are deleted as soon as the procedures that need them are done: add e.g. retention: {period: 1y, after: employment_ended} (番号法 Art. 20)", it.ID)
 			}
 			if it.Sensitive {
 				v.warnf(it.Pos, "項目「%s」は個人番号ですが、sensitive（要配慮個人情報）とされています。個人番号はそれだけでは要配慮個人情報に当たりません。",

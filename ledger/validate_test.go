@@ -41,8 +41,8 @@ func TestValidationRules(t *testing.T) {
 		{"unknown_top_key", []want{{"4:1", false, []string{`unknown key "effectve_date" in the top level`, `did you mean "effective_date"?`}}}},
 		{"purpose_undeclared", []want{{"29:30", false, append([]string{`purpose "marketing" is used here but not declared`}, fixRefs...)}}},
 		{"no_retention", []want{{"23:5", false, []string{`category "job_seeker" has no retention rule`, "add retention: {period:", "after:"}}}},
-		{"mynumber_outside_purpose", []want{{"28:63", false, []string{`individual numbers may not be used for purpose "job_matching"`, "use only purposes with mynumber: tax, social_security or disaster", "番号法 Art. 9"}}}},
-		{"mynumber_unrestricted", []want{{"28:9", false, []string{`item "mynumber" holds individual numbers but does not limit them`, "add purposes:"}}}},
+		{"mynumber_outside_purpose", []want{{"28:9", true, []string{`item "mynumber" holds individual numbers but has no retention of its own`, "番号法 Art. 20"}}, {"28:63", false, []string{`individual numbers may not be used for purpose "job_matching"`, "use only purposes with mynumber: tax, social_security or disaster", "番号法 Art. 9"}}}},
+		{"mynumber_unrestricted", []want{{"28:9", false, []string{`item "mynumber" holds individual numbers but does not limit them`, "add purposes:"}}, {"28:9", true, []string{"has no retention of its own"}}}},
 		{"joint_use_no_categories", []want{{"40:5", false, []string{`joint use "group" names no categories`, "list the categories", "共同利用をする旨"}}}},
 		{"joint_use_no_items", []want{{"40:5", false, []string{`joint use "group" items is missing`, "list the items used jointly"}}}},
 		{"joint_use_no_users", []want{{"40:5", false, []string{`joint use "group" users is missing`, "describe the scope of joint users"}}}},
@@ -64,6 +64,7 @@ func TestValidationRules(t *testing.T) {
 			{"30:16", false, []string{"retention has no period", "write period:"}},
 			{"30:25", false, []string{`"6 weeks" is not a period`, "write a number and a unit, e.g. 30d, 6m or 5y"}},
 		}},
+		{"audit_log_short", []want{{"40:3", false, []string{"retention_policy.audit_log (2y) must be at least three years", "e.g. audit_log: 5y"}}}},
 		{"yaml_syntax", []want{{"12:2", false, []string{"not valid YAML", "check the indentation"}}}},
 		{"access_purpose_not_declared", []want{
 			{"19:5", true, []string{`purpose "sales" is declared but no category uses it`}},

@@ -10,10 +10,13 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/breach"
 	"hogo.example.jp/hogo/calendar"
+	"hogo.example.jp/hogo/jobs"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/vault"
 )
@@ -22,6 +25,9 @@ import (
 type Store interface {
 	hogo.VaultService
 	hogo.RetentionService
+	hogo.JobService
+	hogo.SettingService
+	hogo.AuditService
 }
 
 // Service runs retention.
@@ -32,6 +38,61 @@ type Service struct {
 	ledger func() (*ledger.Ledger, string)
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// jobs runs sweeps in the background (Register).
+	jobs *jobs.Worker
+	// Incidents resolves holds on incidents; without it such a hold stops
+	// every sweep rather than let held data go.
+	Incidents IncidentScopes
+	// AuditLog removes audit entries past the ledger's
+	// retention_policy.audit_log (package audit's Log); nil keeps them.
+	AuditLog AuditPruner
+}
+
+// AuditPruner removes the audit entries written before a cut-off,
+// leaving a signed anchor (audit.Log.Prune).
+type AuditPruner interface {
+	Prune(ctx context.Context, before time.Time) (*hogo.AuditPrune, error)
+}
+
+// RegisterAudit names the audit log's entries in previews and disposal
+// records.
+const RegisterAudit = "audit_entries"
+
+// auditCutoff is the day before which audit entries go under the
+// ledger's rule, and false when the ledger keeps them for ever.
+func auditCutoff(l *ledger.Ledger, today calendar.Date) (time.Time, bool) {
+	p := l.RetentionPolicy.AuditLog
+	if p.IsZero() {
+		return time.Time{}, false
+	}
+	p.N = -p.N
+	return p.AddTo(today.Time(hogo.Tokyo)), true
+}
+
+// auditDue counts the audit entries a sweep on horizon would remove.
+func (s *Service) auditDue(ctx context.Context, l *ledger.Ledger, horizon calendar.Date) (*CategoryPreview, error) {
+	cut, ok := auditCutoff(l, horizon)
+	if !ok {
+		return nil, nil
+	}
+	seq, err := s.store.LastAuditBefore(ctx, cut)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := s.store.AuditPrunes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	base := int64(0)
+	if len(ps) > 0 {
+		base = ps[len(ps)-1].Seq
+	}
+	cp := &CategoryPreview{Category: RegisterAudit, Name: "監査ログ", Rule: l.RetentionPolicy.AuditLog.Describe("ja") + "（記録から）"}
+	if seq > base {
+		cp.Due = int(seq - base)
+		cp.Earliest = calendar.DateOf(cut).String()
+	}
+	return cp, nil
 }
 
 // New returns the retention service.
@@ -70,20 +131,91 @@ func Due(c *ledger.Category, r *hogo.Record) (calendar.Date, bool) {
 	return calendar.DateOf(c.Retention.Period.AddTo(base.Time(hogo.Tokyo))), true
 }
 
-// holds is the standing holds, by kind.
-type holds map[string]map[string]bool
+// holds is the standing holds: principals and categories held, and the
+// scopes of the incidents held.
+type holds struct {
+	principals, categories map[string]bool
+	incidents              []incidentScope
+}
 
-func (s *Service) holds(ctx context.Context) (holds, error) {
+// incidentScope is what a hold on an incident keeps: the principals it
+// lists, and the records of its categories acquired in [from, to).
+type incidentScope struct {
+	principals, categories map[string]bool
+	from, to               time.Time
+}
+
+// IncidentScopes resolves a hold on an incident to the incident's scope
+// (package breach).
+type IncidentScopes interface {
+	HoldScope(ctx context.Context, id string) (*breach.Scope, error)
+}
+
+// covers reports whether the holds keep record r of category c.
+func (h *holds) covers(c string, r *hogo.Record) bool {
+	if h.principals[r.PrincipalID] || h.categories[c] {
+		return true
+	}
+	for _, x := range h.incidents {
+		if x.principals[r.PrincipalID] {
+			return true
+		}
+		if x.categories[c] && (x.from.IsZero() || !r.AcquiredAt.Before(x.from)) && (x.to.IsZero() || r.AcquiredAt.Before(x.to)) {
+			return true
+		}
+	}
+	return false
+}
+
+// coversPrincipal reports whether the holds keep what names principal id.
+func (h *holds) coversPrincipal(id string) bool {
+	if h.principals[id] {
+		return true
+	}
+	for _, x := range h.incidents {
+		if x.principals[id] {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) holds(ctx context.Context) (*holds, error) {
 	hs, err := s.store.ListHolds(ctx, false)
 	if err != nil {
 		return nil, err
 	}
-	out := holds{}
+	out := &holds{principals: map[string]bool{}, categories: map[string]bool{}}
 	for _, h := range hs {
-		if out[h.Kind] == nil {
-			out[h.Kind] = map[string]bool{}
+		switch h.Kind {
+		case hogo.HoldPrincipal:
+			out.principals[h.Target] = true
+		case hogo.HoldCategory:
+			out.categories[h.Target] = true
+		case hogo.HoldIncident:
+			if s.Incidents == nil {
+				return nil, hogo.NewError(hogo.EINTERNAL, "", "事案による保存の指示を解決できません。", "holds on incidents cannot be resolved: no incident register")
+			}
+			sc, err := s.Incidents.HoldScope(ctx, h.Target)
+			if err != nil {
+				// A hold that cannot be resolved must not let data go.
+				return nil, err
+			}
+			x := incidentScope{principals: map[string]bool{}, categories: map[string]bool{}}
+			for _, p := range sc.Principals {
+				x.principals[p] = true
+			}
+			for _, c := range sc.Categories {
+				x.categories[c] = true
+			}
+			if d, err := calendar.ParseDate(sc.From); err == nil {
+				x.from = d.Time(hogo.Tokyo)
+			}
+			if d, err := calendar.ParseDate(sc.To); err == nil {
+				x.to = d.Time(hogo.Tokyo)
+			}
+			out.incidents = append(out.incidents, x)
 		}
-		out[h.Kind][h.Target] = true
 	}
 	return out, nil
 }
@@ -107,38 +239,165 @@ type Preview struct {
 	Categories []CategoryPreview `json:"categories"`
 	Due        int               `json:"due"`
 	Held       int               `json:"held"`
+	// Items are the items with a retention of their own (individual
+	// numbers), by category.item, erased from records that stay.
+	Items []CategoryPreview `json:"items"`
+	// Registers are the provision and receipt records whose own retention
+	// (則21, 則25) ends by the horizon.
+	Registers []CategoryPreview `json:"registers"`
 }
 
-// scan walks every record of the categories with a rule and reports the
-// due ones (by horizon) that no hold keeps.
-func (s *Service) scan(ctx context.Context, l *ledger.Ledger, horizon calendar.Date, hs holds, fn func(c *ledger.Category, r *hogo.Record, due calendar.Date, held bool) error) (map[string]*CategoryPreview, error) {
+// registerNames name the registers in the preview.
+var registerNames = map[string][2]string{
+	hogo.RegisterProvisions: {"第三者提供の記録", "作成から1年（契約書等による場合）または3年（規則21条）"},
+	hogo.RegisterReceipts:   {"第三者提供を受けた際の確認記録", "作成から1年（契約書等による場合）または3年（規則25条）"},
+}
+
+type registerDue struct {
+	CategoryPreview
+	ids []string
+}
+
+// expiredRegisters finds the provision and receipt records kept until
+// before horizon; a record naming a held principal stays.
+func (s *Service) expiredRegisters(ctx context.Context, horizon calendar.Date, hs *holds) ([]registerDue, error) {
+	var out []registerDue
+	for _, reg := range []string{hogo.RegisterProvisions, hogo.RegisterReceipts} {
+		found, err := s.store.ListExpiredRegister(ctx, reg, horizon.String())
+		if err != nil {
+			return nil, err
+		}
+		rd := registerDue{CategoryPreview: CategoryPreview{Category: reg, Name: registerNames[reg][0], Rule: registerNames[reg][1]}}
+		for id, ps := range found {
+			if slices.ContainsFunc(ps, hs.coversPrincipal) {
+				rd.Held++
+				continue
+			}
+			rd.Due++
+			rd.ids = append(rd.ids, id)
+		}
+		sort.Strings(rd.ids)
+		out = append(out, rd)
+	}
+	return out, nil
+}
+
+// scanItems finds the items whose own retention (an individual number's,
+// 番号法 Art. 20) ended by horizon, in records that are not erased whole:
+// per category.item a preview, and by principal and record the items due
+// that no hold keeps. An item already erased (marked on its record) is
+// not looked at again.
+func (s *Service) scanItems(ctx context.Context, l *ledger.Ledger, horizon calendar.Date, hs *holds) ([]CategoryPreview, map[string]map[string][]string, error) {
+	var previews []CategoryPreview
+	due := map[string]map[string][]string{}
+	for _, c := range l.Categories {
+		for _, it := range c.Items {
+			if it.Retention == nil || it.Retention.Period.IsZero() {
+				continue
+			}
+			rule := *c
+			rule.Retention = it.Retention
+			ev := it.Retention.After.ID
+			eventBased := ev != "" && ev != EventAcquired
+			cp := CategoryPreview{Category: c.ID + "." + it.ID, Name: c.Name.Ja + "：" + it.Name.Ja, Rule: it.Retention.Period.Describe("ja")}
+			if eventBased {
+				cp.Rule += "（" + ev + " から）"
+			}
+			var before time.Time
+			if !eventBased {
+				p := it.Retention.Period
+				p.N = -p.N
+				before = p.AddTo(horizon.Time(hogo.Tokyo)).AddDate(0, 0, 5)
+			}
+			var after hogo.RetentionKey
+			for {
+				n := 0
+				err := s.store.ScanRetention(ctx, c.ID, eventBased, before, after, scanPage, func(r *hogo.Record) error {
+					n++
+					after = hogo.RetentionKey{AcquiredAt: r.AcquiredAt, PrincipalID: r.PrincipalID, ID: r.ID}
+					if r.Events[vault.ErasedPrefix+it.ID] != "" {
+						return nil
+					}
+					d, ok := Due(&rule, r)
+					if !ok || d.After(horizon) {
+						return nil
+					}
+					// The whole record due first goes whole.
+					if whole, ok := Due(c, r); ok && !whole.After(horizon) {
+						return nil
+					}
+					if hs.covers(c.ID, r) {
+						cp.Held++
+						return nil
+					}
+					cp.Due++
+					if cp.Earliest == "" || d.String() < cp.Earliest {
+						cp.Earliest = d.String()
+					}
+					if due[r.PrincipalID] == nil {
+						due[r.PrincipalID] = map[string][]string{}
+					}
+					due[r.PrincipalID][r.ID] = append(due[r.PrincipalID][r.ID], it.ID)
+					return nil
+				})
+				if err != nil {
+					return nil, nil, err
+				}
+				if n < scanPage {
+					break
+				}
+			}
+			previews = append(previews, cp)
+		}
+	}
+	return previews, due, nil
+}
+
+// scanPage is how many records one read of a scan returns.
+const scanPage = 20000
+
+// scan finds, in each category with a rule, the records due by horizon,
+// and reports each with whether a hold keeps it. It reads only what can
+// be due: for a rule counted from an event, the records with an event
+// recorded (an index holds just those); for one counted from acquisition,
+// the records acquired early enough.
+func (s *Service) scan(ctx context.Context, l *ledger.Ledger, horizon calendar.Date, hs *holds, fn func(c *ledger.Category, r *hogo.Record, due calendar.Date, held bool) error) (map[string]*CategoryPreview, error) {
 	out := map[string]*CategoryPreview{}
 	for _, c := range l.Categories {
 		if c.Retention == nil || c.Retention.Period.IsZero() {
 			continue
 		}
 		cp := &CategoryPreview{Category: c.ID, Name: c.Name.Ja, Rule: c.Retention.Period.Describe("ja")}
-		if ev := c.Retention.After.ID; ev != "" {
+		ev := c.Retention.After.ID
+		eventBased := ev != "" && ev != EventAcquired
+		if eventBased {
 			cp.Rule += "（" + ev + " から）"
 		}
 		out[c.ID] = cp
-		var after hogo.RecordKey
+		// A record acquired before horizon less the period (and a few days
+		// more, since months are not all alike) can be due; Due decides.
+		var before time.Time
+		if !eventBased {
+			p := c.Retention.Period
+			p.N = -p.N
+			before = p.AddTo(horizon.Time(hogo.Tokyo)).AddDate(0, 0, 5)
+		}
+		withEvent := 0
+		var after hogo.RetentionKey
 		for {
 			n := 0
-			err := s.store.ScanRecords(ctx, c.ID, after, 5000, func(r *hogo.Record, p *hogo.Principal) error {
+			err := s.store.ScanRetention(ctx, c.ID, eventBased, before, after, scanPage, func(r *hogo.Record) error {
 				n++
-				after = hogo.RecordKey{PrincipalID: r.PrincipalID, ID: r.ID}
+				after = hogo.RetentionKey{AcquiredAt: r.AcquiredAt, PrincipalID: r.PrincipalID, ID: r.ID}
 				due, ok := Due(c, r)
 				if !ok {
-					if c.Retention.After.ID != "" && c.Retention.After.ID != EventAcquired {
-						cp.Waiting++
-					}
 					return nil
 				}
+				withEvent++
 				if due.After(horizon) {
 					return nil
 				}
-				held := hs[hogo.HoldPrincipal][r.PrincipalID] || hs[hogo.HoldCategory][c.ID]
+				held := hs.covers(c.ID, r)
 				if held {
 					cp.Held++
 				} else {
@@ -152,9 +411,16 @@ func (s *Service) scan(ctx context.Context, l *ledger.Ledger, horizon calendar.D
 			if err != nil {
 				return nil, err
 			}
-			if n < 5000 {
+			if n < scanPage {
 				break
 			}
+		}
+		if eventBased {
+			total, err := s.store.CountCategory(ctx, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			cp.Waiting = total - withEvent
 		}
 	}
 	return out, nil
@@ -194,13 +460,60 @@ func (s *Service) Preview(ctx context.Context, a hogo.Actor, horizon calendar.Da
 			pv.Held += cp.Held
 		}
 	}
+	if pv.Items, _, err = s.scanItems(ctx, l, horizon, hs); err != nil {
+		return nil, err
+	}
+	regs, err := s.expiredRegisters(ctx, horizon, hs)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range regs {
+		pv.Registers = append(pv.Registers, r.CategoryPreview)
+	}
+	if cp, err := s.auditDue(ctx, l, horizon); err != nil {
+		return nil, err
+	} else if cp != nil {
+		pv.Registers = append(pv.Registers, *cp)
+	}
 	e := a.Entry("retention.preview")
 	e.Detail = map[string]string{"horizon": pv.Horizon, "due": strconv.Itoa(pv.Due), "held": strconv.Itoa(pv.Held)}
 	return pv, s.audit.Append(ctx, e)
 }
 
-// BatchSize is how many principals one sweep transaction erases.
+// BatchSize is the most principals one sweep transaction erases.
 var BatchSize = 2000
+
+// BatchTarget is how long one sweep transaction should hold the store's
+// writer: batches grow or shrink towards it, so that the service's own
+// writes (every read of personal data appends to the audit log) never
+// wait long behind a sweep.
+var BatchTarget = 10 * time.Millisecond
+
+// Yield is the pause after each batch, as a share of the batch's time,
+// left to the service's own work; 0 sweeps flat out.
+var Yield = 0.5
+
+// pacer sizes the batches of a sweep and paces them.
+type pacer struct{ size int }
+
+func newPacer() *pacer { return &pacer{size: min(BatchSize, 50)} }
+
+// next returns the size of the next batch, at most left.
+func (p *pacer) next(left int) int { return max(1, min(p.size, left)) }
+
+// done adjusts the size to how long a batch of n took, and pauses.
+func (p *pacer) done(ctx context.Context, n int, took time.Duration) {
+	if took > 0 && n == p.size {
+		want := int(float64(n) * float64(BatchTarget) / float64(took))
+		p.size = min(BatchSize, max(10, min(want, 2*n)))
+	}
+	if Yield > 0 {
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(float64(took) * Yield)):
+		}
+	}
+}
 
 // Run erases every record due today that no hold keeps, and writes the
 // disposal record with the counts per category and who approved it. Each
@@ -265,12 +578,12 @@ func (s *Service) Run(ctx context.Context, a hogo.Actor, approvedBy string) (*ho
 	sort.Strings(ids)
 	var whole []string
 	some := map[string][]string{}
+	held, err := s.store.CountRecords(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range ids {
-		p, err := s.store.GetPrincipal(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if len(p.Records) == len(found[id]) {
+		if held[id] == len(found[id]) {
 			whole = append(whole, id)
 		} else {
 			for _, x := range found[id] {
@@ -300,25 +613,104 @@ func (s *Service) Run(ctx context.Context, a hogo.Actor, approvedBy string) (*ho
 			return tx.AddToDisposal(ctx, d.ID, counts, principals, records)
 		}
 	}
-	for start := 0; start < len(whole); start += BatchSize {
-		batch := whole[start:min(start+BatchSize, len(whole))]
+	pace := newPacer()
+	for start := 0; start < len(whole); {
+		batch := whole[start : start+pace.next(len(whole)-start)]
+		t0 := time.Now()
 		if err := s.vault.RetentionErase(ctx, a, d.ID, batch, nil, progress(batch, true)); err != nil {
 			return nil, err
 		}
+		pace.done(ctx, len(batch), time.Since(t0))
+		start += len(batch)
 	}
 	partIDs := make([]string, 0, len(some))
 	for id := range some {
 		partIDs = append(partIDs, id)
 	}
 	sort.Strings(partIDs)
-	for start := 0; start < len(partIDs); start += BatchSize {
-		batch := partIDs[start:min(start+BatchSize, len(partIDs))]
+	for start := 0; start < len(partIDs); {
+		batch := partIDs[start : start+pace.next(len(partIDs)-start)]
 		part := make(map[string][]string, len(batch))
 		for _, id := range batch {
 			part[id] = some[id]
 		}
+		t0 := time.Now()
 		if err := s.vault.RetentionErase(ctx, a, d.ID, nil, part, progress(batch, false)); err != nil {
 			return nil, err
+		}
+		pace.done(ctx, len(batch), time.Since(t0))
+		start += len(batch)
+	}
+	// Items with a retention of their own, in the records that stay.
+	_, items, err := s.scanItems(ctx, l, today, hs)
+	if err != nil {
+		return nil, err
+	}
+	itemIDs := make([]string, 0, len(items))
+	for id := range items {
+		itemIDs = append(itemIDs, id)
+	}
+	sort.Strings(itemIDs)
+	for start := 0; start < len(itemIDs); {
+		batch := itemIDs[start : start+pace.next(len(itemIDs)-start)]
+		part := make(map[string]map[string][]string, len(batch))
+		for _, id := range batch {
+			part[id] = items[id]
+		}
+		t0 := time.Now()
+		counts, err := s.vault.RetentionEraseItems(ctx, a, d.ID, part, func(counts map[string]int) func(context.Context, hogo.Tx) error {
+			return func(ctx context.Context, tx hogo.Tx) error { return tx.AddToDisposal(ctx, d.ID, counts, 0, 0) }
+		})
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range counts {
+			d.Counts[k] += v
+		}
+		pace.done(ctx, len(batch), time.Since(t0))
+		start += len(batch)
+	}
+	// The registers' records whose own retention ended (則21, 則25).
+	regs, err := s.expiredRegisters(ctx, today, hs)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range regs {
+		for start := 0; start < len(r.ids); start += BatchSize {
+			batch := r.ids[start:min(start+BatchSize, len(r.ids))]
+			e := a.Entry("register.dispose")
+			e.Target = d.ID
+			e.Detail = map[string]string{"register": r.Category, "records": strconv.Itoa(len(batch)), "ids": strings.Join(batch, ",")}
+			if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+				n, err := tx.DeleteRegisterRecords(ctx, r.Category, batch)
+				if err != nil {
+					return err
+				}
+				return tx.AddToDisposal(ctx, d.ID, map[string]int{r.Category: n}, 0, 0)
+			}, e); err != nil {
+				return nil, err
+			}
+			d.Counts[r.Category] += len(batch)
+		}
+	}
+	// The audit log's own retention: old entries go from the start of the
+	// chain, leaving a signed anchor (the prune is one transaction; its
+	// count joins the disposal record after it).
+	if cut, ok := auditCutoff(l, today); ok && s.AuditLog != nil {
+		p, err := s.AuditLog.Prune(ctx, cut)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			e := a.Entry("audit.prune")
+			e.Target = d.ID
+			e.Detail = map[string]string{"through": strconv.FormatInt(p.Seq, 10), "removed": strconv.FormatInt(p.Removed, 10), "before": calendar.DateOf(cut).String()}
+			if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+				return tx.AddToDisposal(ctx, d.ID, map[string]int{RegisterAudit: int(p.Removed)}, 0, 0)
+			}, e); err != nil {
+				return nil, err
+			}
+			d.Counts[RegisterAudit] += int(p.Removed)
 		}
 	}
 	e := a.Entry("retention.disposal")
@@ -354,6 +746,12 @@ func (s *Service) Hold(ctx context.Context, a hogo.Actor, kind, target, reason s
 	case hogo.HoldIncident:
 		if !vault.ValidID(target) {
 			return nil, hogo.NewError(hogo.EINVALID, "target", "事案IDの形が正しくありません。", "the incident ID is not well formed")
+		}
+		if s.Incidents == nil {
+			return nil, hogo.NewError(hogo.EINTERNAL, "", "事案による保存の指示を解決できません。", "holds on incidents cannot be resolved: no incident register")
+		}
+		if _, err := s.Incidents.HoldScope(ctx, target); err != nil {
+			return nil, err
 		}
 	default:
 		return nil, hogo.NewError(hogo.EINVALID, "kind", "保存の指示の対象は principal、category、incident のいずれかです。", "kind is principal, category or incident")

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"hogo.example.jp/hogo"
 )
@@ -376,6 +377,64 @@ func (db *DB) ListCheckpoints(ctx context.Context) ([]*hogo.AuditCheckpoint, err
 		}
 		c.Time = fromNanos(at)
 		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
+// LastAuditBefore implements hogo.AuditService.
+func (db *DB) LastAuditBefore(ctx context.Context, t time.Time) (int64, error) {
+	var seq int64
+	err := db.Read.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq + n - 1), 0) FROM audit_log
+		WHERE at < $1 AND seq < (SELECT COALESCE(MAX(seq), 0) FROM audit_log)`, t.UnixNano()).Scan(&seq)
+	return seq, err
+}
+
+// PruneAudit implements hogo.AuditService. A block straddling the anchor
+// is kept whole: the anchor must fall on a block's end.
+func (db *DB) PruneAudit(ctx context.Context, p *hogo.AuditPrune) (int64, error) {
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var straddles int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE seq <= $1 AND seq + n - 1 > $1`, p.Seq).Scan(&straddles); err != nil {
+		return 0, err
+	}
+	if straddles > 0 {
+		return 0, hogo.Errorf(hogo.EINVALID, "a prune must end at the end of a block (entry %d does not)", p.Seq)
+	}
+	var removed int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM audit_log WHERE seq <= $1`, p.Seq).Scan(&removed); err != nil {
+		return 0, err
+	}
+	p.Removed = removed
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_prunes (seq, hash, at, key_id, signature, removed, before) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		p.Seq, p.Hash, p.Time.UnixNano(), p.KeyID, p.Signature, removed, p.Before.UnixNano()); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM audit_log WHERE seq <= $1`, p.Seq); err != nil {
+		return 0, err
+	}
+	return removed, tx.Commit()
+}
+
+// AuditPrunes implements hogo.AuditService.
+func (db *DB) AuditPrunes(ctx context.Context) ([]*hogo.AuditPrune, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT seq, hash, at, key_id, signature, removed, before FROM audit_prunes ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*hogo.AuditPrune
+	for rows.Next() {
+		var p hogo.AuditPrune
+		var at, before int64
+		if err := rows.Scan(&p.Seq, &p.Hash, &at, &p.KeyID, &p.Signature, &p.Removed, &before); err != nil {
+			return nil, err
+		}
+		p.Time, p.Before = fromNanos(at), fromNanos(before)
+		out = append(out, &p)
 	}
 	return out, rows.Err()
 }

@@ -11,22 +11,24 @@ import (
 
 const complaintCols = `id, receipt_number, channel, category, status, anonymous, received_at, received_on, ack_due, answer_due, due_on,
 	acknowledged_at, answered_at, closed_at, escalated_at, escalated_by, request_id, request_receipt, incident_id, sealed, version,
-	created_at, updated_at`
+	created_at, updated_at, secret_hash, ack_mail, ack_mail_at`
 
-// complaintHead is complaintCols without the case file, for statistics.
+// complaintHead is complaintCols without the case file and the secret's
+// hash, for statistics.
 const complaintHead = `id, receipt_number, channel, category, status, anonymous, received_at, received_on, ack_due, answer_due, due_on,
 	acknowledged_at, answered_at, closed_at, escalated_at, escalated_by, request_id, request_receipt, incident_id, NULL, version,
-	created_at, updated_at`
+	created_at, updated_at, NULL, ack_mail, ack_mail_at`
 
 func scanComplaint(sc interface{ Scan(...any) error }) (*hogo.Complaint, error) {
 	c := &hogo.Complaint{}
 	var anon int
-	var recv, ack, ans, closed, esc, cr, up int64
+	var recv, ack, ans, closed, esc, cr, up, mailed int64
 	if err := sc.Scan(&c.ID, &c.ReceiptNumber, &c.Channel, &c.Category, &c.Status, &anon, &recv, &c.ReceivedOn, &c.AckDue, &c.AnswerDue,
 		&c.DueOn, &ack, &ans, &closed, &esc, &c.EscalatedBy, &c.RequestID, &c.RequestReceipt, &c.IncidentID, &c.Sealed, &c.Version,
-		&cr, &up); err != nil {
+		&cr, &up, &c.SecretHash, &c.AckMail, &mailed); err != nil {
 		return nil, err
 	}
+	c.AckMailAt = fromNanos(mailed)
 	c.Anonymous = anon != 0
 	c.ReceivedAt, c.AcknowledgedAt, c.AnsweredAt, c.ClosedAt = fromNanos(recv), fromNanos(ack), fromNanos(ans), fromNanos(closed)
 	c.EscalatedAt, c.CreatedAt, c.UpdatedAt = fromNanos(esc), fromNanos(cr), fromNanos(up)
@@ -39,10 +41,11 @@ func (t *txStore) InsertComplaint(ctx context.Context, c *hogo.Complaint) error 
 		c.Version = 1
 	}
 	_, err := t.tx.ExecContext(ctx, `INSERT INTO complaints (`+complaintCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-		$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+		$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
 		c.ID, c.ReceiptNumber, c.Channel, c.Category, c.Status, boolInt(c.Anonymous), nanos(c.ReceivedAt), c.ReceivedOn, c.AckDue,
 		c.AnswerDue, c.DueOn, nanos(c.AcknowledgedAt), nanos(c.AnsweredAt), nanos(c.ClosedAt), nanos(c.EscalatedAt), c.EscalatedBy,
-		c.RequestID, c.RequestReceipt, c.IncidentID, c.Sealed, c.Version, nanos(c.CreatedAt), nanos(c.UpdatedAt))
+		c.RequestID, c.RequestReceipt, c.IncidentID, c.Sealed, c.Version, nanos(c.CreatedAt), nanos(c.UpdatedAt), secretHash(c.SecretHash),
+		c.AckMail, nanos(c.AckMailAt))
 	if t.db.Dialect.IsUnique(err) {
 		return hogo.NewError(hogo.ECONFLICT, "receipt_number", "受付番号が重複しました。もう一度登録してください。",
 			"the receipt number is taken; record it again")
@@ -50,15 +53,24 @@ func (t *txStore) InsertComplaint(ctx context.Context, c *hogo.Complaint) error 
 	return err
 }
 
+// secretHash is a complaint's secret hash as stored: never NULL.
+func secretHash(h []byte) []byte {
+	if h == nil {
+		return []byte{}
+	}
+	return h
+}
+
 // UpdateComplaint implements hogo.ComplaintWriter. The receipt number,
-// the channel and the arrival do not change.
+// the channel, the arrival and the secret do not change.
 func (t *txStore) UpdateComplaint(ctx context.Context, c *hogo.Complaint) error {
 	res, err := t.tx.ExecContext(ctx, `UPDATE complaints SET category = $1, status = $2, anonymous = $3, ack_due = $4, answer_due = $5,
 		due_on = $6, acknowledged_at = $7, answered_at = $8, closed_at = $9, escalated_at = $10, escalated_by = $11, request_id = $12,
-		request_receipt = $13, incident_id = $14, sealed = $15, version = $16, updated_at = $17 WHERE id = $18 AND version = $19`,
+		request_receipt = $13, incident_id = $14, sealed = $15, version = $16, updated_at = $17, ack_mail = $18, ack_mail_at = $19
+		WHERE id = $20 AND version = $21`,
 		c.Category, c.Status, boolInt(c.Anonymous), c.AckDue, c.AnswerDue, c.DueOn, nanos(c.AcknowledgedAt), nanos(c.AnsweredAt),
 		nanos(c.ClosedAt), nanos(c.EscalatedAt), c.EscalatedBy, c.RequestID, c.RequestReceipt, c.IncidentID, c.Sealed, c.Version,
-		nanos(c.UpdatedAt), c.ID, c.Version-1)
+		nanos(c.UpdatedAt), c.AckMail, nanos(c.AckMailAt), c.ID, c.Version-1)
 	if err != nil {
 		return err
 	}

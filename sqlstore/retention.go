@@ -137,3 +137,139 @@ func (db *DB) ListDisposals(ctx context.Context, limit int) ([]*hogo.Disposal, e
 	}
 	return out, rows.Err()
 }
+
+// registerTables maps a register to its table and principal links.
+var registerTables = map[string][3]string{
+	hogo.RegisterProvisions: {"provisions", "provision_principals", "provision_id"},
+	hogo.RegisterReceipts:   {"receipts", "receipt_principals", "receipt_id"},
+}
+
+// ListExpiredRegister implements hogo.RetentionService.
+func (db *DB) ListExpiredRegister(ctx context.Context, register, today string) (map[string][]string, error) {
+	t, ok := registerTables[register]
+	if !ok {
+		return nil, hogo.Errorf(hogo.EINVALID, "unknown register %q", register)
+	}
+	rows, err := db.Read.QueryContext(ctx, `SELECT r.id, COALESCE(l.principal_id, '') FROM `+t[0]+` r LEFT JOIN `+t[1]+` l ON l.`+t[2]+` = r.id
+		WHERE r.retain_until < $1 ORDER BY r.id`, today)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var id, p string
+		if err := rows.Scan(&id, &p); err != nil {
+			return nil, err
+		}
+		if p == "" {
+			out[id] = append(out[id], []string{}...)
+			continue
+		}
+		out[id] = append(out[id], p)
+	}
+	return out, rows.Err()
+}
+
+// DeleteRegisterRecords implements hogo.RetentionWriter.
+func (t *txStore) DeleteRegisterRecords(ctx context.Context, register string, ids []string) (int, error) {
+	tb, ok := registerTables[register]
+	if !ok {
+		return 0, hogo.Errorf(hogo.EINVALID, "unknown register %q", register)
+	}
+	n := 0
+	for _, id := range ids {
+		if _, err := t.tx.ExecContext(ctx, `DELETE FROM `+tb[1]+` WHERE `+tb[2]+` = $1`, id); err != nil {
+			return n, err
+		}
+		res, err := t.tx.ExecContext(ctx, `DELETE FROM `+tb[0]+` WHERE id = $1`, id)
+		if err != nil {
+			return n, err
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
+}
+
+// ScanRetention implements hogo.RetentionService. Event-based rules read
+// the partial index records_events; acquisition-based ones the index
+// records_category, in acquisition order.
+func (db *DB) ScanRetention(ctx context.Context, category string, eventBased bool, acquiredBefore time.Time, after hogo.RetentionKey, limit int, fn func(*hogo.Record) error) error {
+	var rows *sql.Rows
+	var err error
+	if eventBased {
+		rows, err = db.Read.QueryContext(ctx, `SELECT principal_id, id, acquired_at, events FROM records
+			WHERE category = $1 AND events != '' AND (principal_id, id) > ($2, $3) ORDER BY category, principal_id, id LIMIT $4`,
+			category, after.PrincipalID, after.ID, limit)
+	} else {
+		rows, err = db.Read.QueryContext(ctx, `SELECT principal_id, id, acquired_at, events FROM records
+			WHERE category = $1 AND acquired_at < $2 AND (acquired_at, principal_id, id) > ($3, $4, $5) ORDER BY category, acquired_at, principal_id, id LIMIT $6`,
+			category, nanos(acquiredBefore), nanos(after.AcquiredAt), after.PrincipalID, after.ID, limit)
+	}
+	if err != nil {
+		return err
+	}
+	var got []*hogo.Record
+	for rows.Next() {
+		r := &hogo.Record{Category: category}
+		var acq int64
+		var events string
+		if err := rows.Scan(&r.PrincipalID, &r.ID, &acq, &events); err != nil {
+			rows.Close()
+			return err
+		}
+		r.AcquiredAt = fromNanos(acq)
+		if events != "" {
+			r.Events = splitTerms(events)
+		}
+		got = append(got, r)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	for _, r := range got {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CountRecords implements hogo.RetentionService.
+func (db *DB) CountRecords(ctx context.Context, principals []string) (map[string]int, error) {
+	out := make(map[string]int, len(principals))
+	const chunk = 500
+	for start := 0; start < len(principals); start += chunk {
+		ids := principals[start:min(start+chunk, len(principals))]
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		ph := placeholders(len(ids), 1, 1, db.Dialect.Anonymous)
+		rows, err := db.Read.QueryContext(ctx, `SELECT principal_id, COUNT(*) FROM records WHERE principal_id IN (`+ph+`) GROUP BY principal_id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = n
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// CountCategory implements hogo.RetentionService.
+func (db *DB) CountCategory(ctx context.Context, category string) (int, error) {
+	var n int
+	err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM records WHERE category = $1`, category).Scan(&n)
+	return n, err
+}

@@ -32,6 +32,46 @@ func testRetention(t *testing.T, h Harness) {
 	if events["application_closed"] != "2026-01-10" {
 		t.Fatalf("events read back: %v", events)
 	}
+	// The lean scans of retention: by event, and by acquisition.
+	q := newPrincipal(82, newRecord("", 83, "job_seeker", nil), newRecord("", 84, "job_seeker", nil))
+	f.mustWrite(t, q.ID, func(ctx context.Context, tx hogo.Tx) error { return tx.InsertPrincipals(ctx, []*hogo.Principal{q}) })
+	var seen []string
+	scan := func(eventBased bool, before time.Time, limit int) {
+		t.Helper()
+		seen = nil
+		var after hogo.RetentionKey
+		for {
+			n := 0
+			if err := f.db.ScanRetention(ctx, "job_seeker", eventBased, before, after, limit, func(r *hogo.Record) error {
+				n++
+				after = hogo.RetentionKey{AcquiredAt: r.AcquiredAt, PrincipalID: r.PrincipalID, ID: r.ID}
+				seen = append(seen, r.ID+" "+r.Events["application_closed"])
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if n < limit {
+				return
+			}
+		}
+	}
+	scan(true, time.Time{}, 1)
+	if len(seen) != 1 || seen[0] != vid('r', 81)+" 2026-01-10" {
+		t.Fatalf("records with events: %v", seen)
+	}
+	scan(false, time.Now().Add(24*time.Hour), 1)
+	if len(seen) != 3 {
+		t.Fatalf("records acquired before tomorrow, a page of one at a time: %v", seen)
+	}
+	if scan(false, time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), 10); len(seen) != 0 {
+		t.Fatalf("records acquired before 1990: %v", seen)
+	}
+	if n, err := f.db.CountRecords(ctx, []string{p.ID, q.ID, vid('p', 99)}); err != nil || n[p.ID] != 1 || n[q.ID] != 2 || n[vid('p', 99)] != 0 {
+		t.Fatalf("record counts: %v %v", n, err)
+	}
+	if n, err := f.db.CountCategory(ctx, "job_seeker"); err != nil || n != 3 {
+		t.Fatalf("category count: %d %v", n, err)
+	}
 	hd := &hogo.Hold{ID: vid('h', 1), Kind: hogo.HoldPrincipal, Target: p.ID, Reason: []byte("sealed\x00"), PlacedBy: "manager1", PlacedAt: vaultTime}
 	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error { return tx.InsertHold(ctx, hd) })
 	if hs, err := f.db.ListHolds(ctx, false); err != nil || len(hs) != 1 || !bytes.Equal(hs[0].Reason, hd.Reason) || hs[0].Target != p.ID {

@@ -58,6 +58,9 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Incidents", func(t *testing.T) { testIncidents(t, h) })
 	t.Run("Complaints", func(t *testing.T) { testComplaints(t, h) })
 	t.Run("Retention", func(t *testing.T) { testRetention(t, h) })
+	t.Run("Jobs", func(t *testing.T) { testJobs(t, h) })
+	t.Run("AuditPrune", func(t *testing.T) { testAuditPrune(t, h) })
+	t.Run("AuditPruneLink", func(t *testing.T) { testAuditPruneLink(t, h) })
 }
 
 func wantCode(t *testing.T, err error, code string) {

@@ -2,6 +2,8 @@ package vault
 
 import (
 	"context"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -45,4 +47,113 @@ func (s *Service) RetentionErase(ctx context.Context, a hogo.Actor, disposal str
 		}
 		return nil
 	}, entries...)
+}
+
+// ErasedPrefix marks, among a record's events, an item erased under its
+// own retention: "erased.mynumber" holds the day it went, so that sweeps
+// do not look at it again.
+const ErasedPrefix = "erased."
+
+// RetentionEraseItems erases, under their own retention (e.g. individual
+// numbers, 番号法 Art. 20), items from records that otherwise stay: each
+// record is opened, the items removed, sealed again with its lookups
+// recomputed, and marked (ErasedPrefix) with the day; one audit entry per
+// principal names the disposal, the records and the items, never values.
+// items maps a principal to its records and their items due. It returns
+// how many items went by category.item; also commits with them.
+func (s *Service) RetentionEraseItems(ctx context.Context, a hogo.Actor, disposal string, items map[string]map[string][]string,
+	also func(counts map[string]int) func(context.Context, hogo.Tx) error) (map[string]int, error) {
+	l, _, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	day := now.In(hogo.Tokyo).Format("2006-01-02")
+	counts := map[string]int{}
+	var updates []*hogo.Record
+	type mark struct{ principal, record, item string }
+	var marks []mark
+	var entries []*hogo.AuditEntry
+	ids := make([]string, 0, len(items))
+	for id := range items {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		p, err := s.store.GetPrincipal(ctx, id)
+		if err != nil {
+			if hogo.ErrorCode(err) == hogo.ENOTFOUND {
+				continue // erased meanwhile
+			}
+			return nil, err
+		}
+		dk, err := s.keys.OpenDataKey(p.ID, p.WrappedKey)
+		if err != nil {
+			return nil, err
+		}
+		var recs, names []string
+		for _, r := range p.Records {
+			due := items[id][r.ID]
+			if len(due) == 0 {
+				continue
+			}
+			c := l.Category(r.Category)
+			if c == nil {
+				continue
+			}
+			vals, err := open(dk, r)
+			if err != nil {
+				return nil, err
+			}
+			gone := 0
+			for _, it := range due {
+				if _, ok := vals[it]; ok {
+					delete(vals, it)
+					gone++
+					counts[r.Category+"."+it]++
+				}
+				marks = append(marks, mark{id, r.ID, ErasedPrefix + it})
+				names = append(names, it)
+			}
+			recs = append(recs, r.ID)
+			if gone == 0 {
+				continue
+			}
+			nr := *r
+			nr.Version, nr.UpdatedAt = r.Version+1, now
+			if nr.Sealed, err = seal(dk, p.ID, r.ID, vals); err != nil {
+				return nil, err
+			}
+			nr.Lookups = s.lookups(c, vals)
+			updates = append(updates, &nr)
+		}
+		if len(recs) == 0 {
+			continue
+		}
+		sort.Strings(names)
+		e := a.Entry("record.item_dispose")
+		e.Principal, e.Target = id, disposal
+		e.Detail = map[string]string{"records": strings.Join(recs, ","), "items": strings.Join(slices.Compact(names), ",")}
+		entries = append(entries, e)
+	}
+	if len(entries) == 0 {
+		return counts, nil
+	}
+	err = s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+		for _, r := range updates {
+			if err := tx.UpdateRecord(ctx, r); err != nil {
+				return err
+			}
+		}
+		for _, m := range marks {
+			if err := tx.SetRecordEvent(ctx, m.principal, m.record, m.item, day); err != nil {
+				return err
+			}
+		}
+		if also != nil {
+			return also(counts)(ctx, tx)
+		}
+		return nil
+	}, entries...)
+	return counts, err
 }

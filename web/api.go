@@ -541,6 +541,7 @@ type verifyJSON struct {
 	Count       int64  `json:"count"`
 	HeadSeq     int64  `json:"head_seq"`
 	Checkpoints int    `json:"checkpoints"`
+	Pruned      int64  `json:"pruned"`
 	ProblemSeq  int64  `json:"problem_seq,omitempty"`
 	ProblemKind string `json:"problem_kind,omitempty"`
 	Problem     string `json:"problem,omitempty"`
@@ -551,7 +552,7 @@ func (s *Server) verifyAudit(ctx context.Context, actor hogo.Actor) (verifyJSON,
 	if err != nil {
 		return verifyJSON{}, err
 	}
-	v := verifyJSON{OK: res.OK(), Count: res.Count, HeadSeq: res.Head.Seq, Checkpoints: res.Checkpoints}
+	v := verifyJSON{OK: res.OK(), Count: res.Count, HeadSeq: res.Head.Seq, Checkpoints: res.Checkpoints, Pruned: res.Pruned}
 	e := actor.Entry("audit.verify")
 	e.Detail = map[string]string{"count": strconv.FormatInt(res.Count, 10), "ok": strconv.FormatBool(res.OK())}
 	if p := res.Problem; p != nil {

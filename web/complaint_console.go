@@ -26,7 +26,7 @@ func complaintIntakeForm(r *http.Request) complaint.Intake {
 	f := r.PostFormValue
 	return complaint.Intake{Channel: f("channel"), Category: f("category"), Anonymous: f("anonymous") != "",
 		Complainant: complaint.Complainant{Name: f("name"), Email: f("email"), Phone: f("phone"), Address: f("address")},
-		Statement:   f("statement"), ReceivedAt: f("received_at")}
+		Statement:   f("statement"), ReceivedAt: f("received_at"), ReplyByEmail: f("reply_by_email") != ""}
 }
 
 func (s *Server) complaintsPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
@@ -47,9 +47,13 @@ func (s *Server) complaintsPage(w http.ResponseWriter, r *http.Request, c *who, 
 	if st, ok := data["Status"].(int); ok {
 		status = st
 	}
-	if err := s.complaintsReady(); err != nil {
-		p.Error, status = hogo.ErrorMessageIn(err, p.Lang), http.StatusInternalServerError
-	} else if complaintReader(c.Actor.Role) {
+	ready := s.complaintsReady()
+	if ready != nil {
+		p.Error, status = hogo.ErrorMessageIn(ready, p.Lang), http.StatusInternalServerError
+	} else {
+		data["MailOff"] = s.Complaints.Mailer == nil
+	}
+	if ready == nil && complaintReader(c.Actor.Role) {
 		if q, err := s.Complaints.Queue(r.Context(), c.Actor, r.URL.Query().Get("view")); err != nil {
 			p.Error, status = hogo.ErrorMessageIn(err, p.Lang), httpStatus(hogo.ErrorCode(err))
 		} else {
@@ -81,14 +85,12 @@ func (s *Server) complaintReceive(w http.ResponseWriter, r *http.Request, c *who
 		s.complaintsPage(w, r, c, p)
 		return
 	}
-	if complaintReader(c.Actor.Role) {
-		http.Redirect(w, r, "/console/complaints/"+v.ID+"?done=receive", http.StatusSeeOther)
-		return
-	}
-	// Staff who took a call see the receipt number and the targets to
-	// tell the caller, not the queue.
+	// Whoever recorded it sees the receipt number, the secret (this once)
+	// and the targets to tell the complainant, and whether the receipt
+	// mail went; staff who took a call see no queue.
 	p.Flash = T(p.Lang, "complaints.recorded")
 	p.Data = map[string]any{"Receipt": v}
+	w.Header().Set("Cache-Control", "no-store")
 	s.complaintsPage(w, r, c, p)
 }
 

@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,6 +13,8 @@ import (
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/complaint"
+	"hogo.example.jp/hogo/mail"
+	"hogo.example.jp/hogo/mail/smtptest"
 )
 
 type complaintJSON struct {
@@ -409,5 +414,332 @@ func noRawKeys(t *testing.T, what string, r *response) {
 	t.Helper()
 	if m := regexp.MustCompile(`>[^<]*\b(complaints|portal)\.[a-z_]+(\.[a-z_]+)*\s*<`).Find(r.body); m != nil {
 		t.Errorf("%s shows a message key: %s", what, m)
+	}
+}
+
+var complaintSecretRE = regexp.MustCompile(`id="portal-complaint-secret"><code>([a-z2-7]{26})</code>`)
+
+// complaintMail sends the complaint desk's receipt mails to relay.
+func complaintMail(h *harness, relay *smtptest.Server) {
+	h.srv.Complaints.Mailer = &mail.Sender{Addr: relay.Addr(), TLS: "none"}
+	h.srv.Complaints.BaseURL = h.ts.URL
+}
+
+// portalComplaint sends the portal's complaint form and returns the page
+// with the receipt number and the secret it shows.
+func portalComplaint(t *testing.T, h *harness, form url.Values) (r *response, receipt, secret string) {
+	t.Helper()
+	r = portalPost(h, "/complaints/new", form)
+	m, sm := portalReceiptRE.FindSubmatch(r.body), complaintSecretRE.FindSubmatch(r.body)
+	if r.status != http.StatusOK || m == nil || sm == nil {
+		t.Fatalf("portal complaint: %d\n%s", r.status, r.body)
+	}
+	return r, string(m[1]), string(sm[1])
+}
+
+var suzuForm = url.Values{"category": {"marketing"}, "statement": {"退会したのに案内が届く"}, "name": {"道下 鈴"},
+	"email": {"suzu.michishita@example.jp"}, "phone": {"090-1234-5678"}}
+
+// TestComplaintAckMail: a complaint from the portal with an address, and
+// one the desk takes with a reply by e-mail asked (API or console), are
+// sent a receipt mail over SMTP with the receipt number, the targets in
+// 和暦 and the status page, never what was said nor the secret; without
+// the wish, no mail; the console shows that it went.
+func TestComplaintAckMail(t *testing.T) {
+	relay := smtptest.Start(t)
+	h := newHarness(t)
+	complaintMail(h, relay)
+	h.srv.Complaints.Now = func() time.Time { return tokyoAt("2026-12-05 10:00") } // Saturday
+
+	r, receipt, secret := portalComplaint(t, h, suzuForm)
+	for _, want := range []string{`data-mail="sent"`, "受付のお知らせをお送りしました", "令和8年12月8日（火）", "令和8年12月21日（月）", `href="/complaints/status"`} {
+		if !strings.Contains(r.String(), want) {
+			t.Errorf("the receipt page lacks %q:\n%s", want, r.body)
+		}
+	}
+	if r.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("the page with the secret may be cached: %q", r.header.Get("Cache-Control"))
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	msgs, err := relay.Wait(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := msgs[0].Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.To != "suzu.michishita@example.jp" || len(msgs[0].To) != 1 || msgs[0].To[0] != m.To || !strings.Contains(m.Subject, receipt) ||
+		!strings.Contains(m.Subject, "苦情・ご相談の受付のお知らせ") {
+		t.Errorf("mail to %q (%v): %q", m.To, msgs[0].To, m.Subject)
+	}
+	for _, want := range []string{"道下 鈴 様", receipt, "令和8年12月5日（土） 10:00", "令和8年12月8日（火）", "令和8年12月21日（月）", h.ts.URL + "/complaints/status"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("the mail lacks %q:\n%s", want, m.Text)
+		}
+	}
+	holdsNone(t, "the mail", m.Subject+m.Text, []string{secret, "退会", "090-1234-5678"})
+
+	var v complaintJSON
+	h.as(hogo.RoleDesk, "GET", "/api/v1/complaints/"+receipt, "").decode(t, &v)
+	if v.AckMail != complaint.MailSent || v.ManualAck || v.AckMailAt.IsZero() || v.Secret != "" || !v.File.ReplyByEmail {
+		t.Errorf("after the mail: %+v", v.View)
+	}
+	d := h.browser()
+	d.loginAs(hogo.RoleDesk)
+	if page := d.get("/console/complaints/" + v.ID); !strings.Contains(page.String(), `id="complaint-mail" data-mail="sent">送信済み`) ||
+		strings.Contains(page.String(), `id="complaint-manual-ack"`) || !strings.Contains(page.String(), `id="complaint-answer-hint"`) {
+		t.Errorf("the complaint page:\n%s", page.body)
+	}
+
+	// The desk takes a call; the caller asks for a reply by e-mail.
+	r = h.as(hogo.RoleDesk, "POST", "/api/v1/complaints", `{"channel":"phone","category":"handling","reply_by_email":true,
+		"complainant":{"name":"道下 鈴","email":"suzu.michishita@example.jp"},"statement":"退会したのに電話がある"}`)
+	v = complaintJSON{}
+	r.decode(t, &v)
+	if r.status != http.StatusCreated || v.AckMail != complaint.MailSent || len(v.Secret) != 26 {
+		t.Fatalf("a call with a reply by e-mail: %d %s", r.status, r.body)
+	}
+	if _, err := relay.Wait(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	// Without the wish, no mail; the wish without an address is refused.
+	r = h.as(hogo.RoleDesk, "POST", "/api/v1/complaints", complaintBody)
+	v = complaintJSON{}
+	r.decode(t, &v)
+	if r.status != http.StatusCreated || v.AckMail != "" {
+		t.Errorf("a call without the wish: %d %s", r.status, r.body)
+	}
+	r = h.as(hogo.RoleDesk, "POST", "/api/v1/complaints", `{"channel":"phone","category":"handling","reply_by_email":true,"anonymous":true,"statement":"x"}`)
+	if _, _, field := r.errorJSON(t); r.status != http.StatusBadRequest || field != "complainant.email" {
+		t.Errorf("the wish without an address: %d %s", r.status, r.body)
+	}
+	// The console's intake: the secret shown once, the mail's outcome, a
+	// link to the complaint.
+	page := d.post("/console/complaints", url.Values{"csrf": {d.csrf("/console/complaints")}, "channel": {"email"}, "category": {"consent"},
+		"name": {"道下 鈴"}, "email": {"suzu.michishita@example.jp"}, "reply_by_email": {"1"}, "statement": {"同意を取り消したい"}})
+	if page.status != http.StatusOK || !regexp.MustCompile(`id="complaint-receipt-secret"><code>[a-z2-7]{26}</code>`).Match(page.body) ||
+		!strings.Contains(page.String(), `data-mail="sent"`) || !strings.Contains(page.String(), `id="complaint-receipt-open"`) ||
+		page.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("console intake: %d\n%s", page.status, page.body)
+	}
+	if msgs, err := relay.Wait(ctx, 3); err != nil || len(msgs) != 3 {
+		t.Errorf("mails: %d %v", len(msgs), err)
+	}
+	noRawKeys(t, "the console's receipt", page)
+	holdsNone(t, "the server log", h.logs.String(), append(complaintValues, secret))
+	holdsNone(t, "the audit log", auditJSON(t, h.auditEntries()), append(complaintValues, secret))
+}
+
+// TestComplaintAckMailFailure: when the relay refuses the address or is
+// down, the complaint is kept all the same and the person is given the
+// receipt number and the secret; the desk sees that it must acknowledge
+// by hand until it does; the relay's words never reach a log. Without a
+// relay, nothing is sent and both sides say so.
+func TestComplaintAckMailFailure(t *testing.T) {
+	relay := smtptest.Start(t)
+	relay.RejectRecipient("suzu.michishita@example.jp")
+	h := newHarness(t)
+	complaintMail(h, relay)
+	h.srv.Complaints.Now = func() time.Time { return tokyoAt("2026-12-01 10:00") }
+
+	r, receipt, _ := portalComplaint(t, h, suzuForm)
+	if !strings.Contains(r.String(), `data-mail="failed"`) || !strings.Contains(r.String(), "お送りできませんでした") {
+		t.Errorf("refused: the page does not say the mail failed:\n%s", r.body)
+	}
+	var v complaintJSON
+	h.as(hogo.RoleDesk, "GET", "/api/v1/complaints/"+receipt, "").decode(t, &v)
+	if v.AckMail != complaint.MailFailed || !v.ManualAck || v.Status != hogo.ComplaintReceived || v.File.Complainant.Email != "suzu.michishita@example.jp" {
+		t.Fatalf("refused: %+v", v.View)
+	}
+	es, err := h.db.ListAudit(t.Context(), hogo.AuditFilter{Action: "complaint.ack_mail", Limit: 10})
+	if err != nil || len(es) != 1 || es[0].Outcome != hogo.OutcomeError || es[0].Detail["step"] != "RCPT" || es[0].Detail["code"] != "550" {
+		t.Fatalf("the failure's audit entry: %v %+v", err, es)
+	}
+
+	d := h.browser()
+	d.loginAs(hogo.RoleDesk)
+	if q := d.get("/console/complaints"); !strings.Contains(q.String(), `manual-ack`) {
+		t.Errorf("the queue does not flag it:\n%s", q.body)
+	}
+	link := "/console/complaints/" + v.ID
+	page := d.get(link)
+	if !strings.Contains(page.String(), `id="complaint-manual-ack"`) || !strings.Contains(page.String(), `data-mail="failed"`) {
+		t.Fatalf("the complaint page does not ask for a manual acknowledgement:\n%s", page.body)
+	}
+	noRawKeys(t, "the complaint page", page)
+	ver := regexp.MustCompile(`name="version" value="(\d+)"`).FindSubmatch(page.body)
+	r = d.post(link, url.Values{"csrf": {d.csrf(link)}, "step": {"acknowledge"}, "note": {"電話で受付を伝えた"}, "version": {string(ver[1])}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("acknowledge: %d\n%s", r.status, r.body)
+	}
+	if page := d.get(link); strings.Contains(page.String(), `id="complaint-manual-ack"`) || !strings.Contains(page.String(), `data-mail="failed"`) {
+		t.Errorf("after acknowledging by hand:\n%s", page.body)
+	}
+	if q := d.get("/console/complaints"); strings.Contains(q.String(), `manual-ack`) {
+		t.Errorf("the queue still flags it:\n%s", q.body)
+	}
+
+	// The relay is down: nothing listens at its address.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := ln.Addr().String()
+	ln.Close()
+	h.srv.Complaints.Mailer = &mail.Sender{Addr: down, TLS: "none", Timeout: 5 * time.Second}
+	r, receipt, _ = portalComplaint(t, h, suzuForm)
+	v = complaintJSON{}
+	h.as(hogo.RoleDesk, "GET", "/api/v1/complaints/"+receipt, "").decode(t, &v)
+	if !strings.Contains(r.String(), `data-mail="failed"`) || v.AckMail != complaint.MailFailed || !v.ManualAck {
+		t.Errorf("relay down: %+v\n%s", v.View, r.body)
+	}
+	es, _ = h.db.ListAudit(t.Context(), hogo.AuditFilter{Action: "complaint.ack_mail", Limit: 10})
+	if len(es) != 2 || es[0].Detail["step"] != "dial" {
+		t.Errorf("relay down, audited: %+v", es)
+	}
+
+	// No relay configured: nothing is sent, and it is said.
+	h.srv.Complaints.Mailer = nil
+	r, receipt, _ = portalComplaint(t, h, suzuForm)
+	v = complaintJSON{}
+	h.as(hogo.RoleDesk, "GET", "/api/v1/complaints/"+receipt, "").decode(t, &v)
+	if !strings.Contains(r.String(), `data-mail="off"`) || v.AckMail != complaint.MailOff || v.ManualAck {
+		t.Errorf("no relay: %+v\n%s", v.View, r.body)
+	}
+	if page := d.get("/console/complaints/" + v.ID); !strings.Contains(page.String(), `data-mail="off"`) || !strings.Contains(page.String(), "SMTP") {
+		t.Errorf("no relay, the complaint page:\n%s", page.body)
+	}
+	if page := d.get("/console/complaints"); !strings.Contains(page.String(), "設定されていないため、受付のお知らせのメールは送られません") {
+		t.Errorf("no relay, the intake form does not say so:\n%s", page.body)
+	}
+	if n := len(relay.Messages()); n != 0 {
+		t.Errorf("%d mails delivered", n)
+	}
+	holdsNone(t, "the server log", h.logs.String(), complaintValues)
+	holdsNone(t, "the audit log", auditJSON(t, h.auditEntries()), complaintValues)
+}
+
+// TestComplaintStatusPage: the portal's status page shows, for the receipt
+// number and the secret, where a complaint stands (受付済・対応中・回答済・
+// 完了), its targets and, once answered, the answer and nothing else of
+// the case file; a wrong secret, an unknown, malformed or missing number
+// get the same page after the same pause; look-ups are audited without
+// what was typed and rate-limited with the portal's other forms.
+func TestComplaintStatusPage(t *testing.T) {
+	h := newHarness(t)
+	now := tokyoAt("2026-12-05 10:00")
+	h.srv.Complaints.Now = func() time.Time { return now }
+	var shift time.Duration // moves the portal's rate-limit window
+	h.srv.Now = func() time.Time { return time.Now().Add(shift) }
+
+	r := h.send(http.DefaultClient, "GET", "/complaints/status", nil, nil)
+	if r.status != http.StatusOK || !strings.Contains(r.String(), `id="portal-complaint-status-form"`) || !strings.Contains(r.String(), "苦情・相談の状況の確認") {
+		t.Fatalf("the form: %d\n%s", r.status, r.body)
+	}
+	noRawKeys(t, "the status form", r)
+	r = h.send(http.DefaultClient, "GET", "/complaints/status?lang=en", nil, nil)
+	if !strings.Contains(r.String(), "Follow your complaint") {
+		t.Errorf("English form:\n%s", r.body)
+	}
+	noRawKeys(t, "the English status form", r)
+	if r := h.send(http.DefaultClient, "GET", "/complaints/new", nil, nil); !strings.Contains(r.String(), `href="/complaints/status"`) {
+		t.Errorf("the complaint form does not link the status page")
+	}
+
+	_, receipt, secret := portalComplaint(t, h, suzuForm)
+	status := func(receipt, secret string) *response {
+		t.Helper()
+		return portalPost(h, "/complaints/status", url.Values{"receipt_number": {receipt}, "secret": {secret}})
+	}
+	r = status(strings.ToLower(receipt), strings.ToUpper(secret))
+	if r.status != http.StatusOK || !strings.Contains(r.String(), `data-status="received">受付済`) || !strings.Contains(r.String(), "令和8年12月8日（火）") ||
+		!strings.Contains(r.String(), "令和8年12月21日（月）") || strings.Contains(r.String(), `id="pcs-answer"`) || r.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("received: %d\n%s", r.status, r.body)
+	}
+	noRawKeys(t, "the status", r)
+	holdsNone(t, "the status page", r.String(), []string{"退会", "道下", "suzu", secret})
+
+	// One answer to every miss, after the same pause.
+	var first *response
+	for _, c := range []struct{ what, receipt, secret string }{
+		{"a wrong secret", receipt, "abcdefghijklmnopqrstuvwxyz"},
+		{"an unknown number", "C-20261205-ZZZZ-ZZZZ", secret},
+		{"a malformed number", "20261205-ZZZZ-ZZZZ", secret},
+		{"nothing", "", ""},
+	} {
+		start := time.Now()
+		r := status(c.receipt, c.secret)
+		took := time.Since(start)
+		if r.status != http.StatusNotFound || !strings.Contains(portalError(r), "受付番号または暗証番号が正しくありません") || took < 200*time.Millisecond {
+			t.Errorf("%s: %d after %v: %q", c.what, r.status, took, portalError(r))
+		}
+		if first == nil {
+			first = r
+		} else if !bytes.Equal(r.body, first.body) {
+			t.Errorf("%s is answered otherwise than a wrong secret:\n%s\n---\n%s", c.what, r.body, first.body)
+		}
+	}
+
+	// The desk's steps, as the complainant sees them.
+	step := func(role hogo.Role, body string) {
+		t.Helper()
+		if r := h.as(role, "POST", "/api/v1/complaints/"+receipt+"/steps", body); r.status != http.StatusOK {
+			t.Fatalf("step %s: %d %s", body, r.status, r.body)
+		}
+	}
+	now = tokyoAt("2026-12-07 10:00")
+	step(hogo.RoleDesk, `{"step":"acknowledge","note":"内部メモ: 電話で受領を伝えた"}`)
+	step(hogo.RoleDesk, `{"step":"escalate","note":"上申の理由: 配信停止の仕組み"}`)
+	if r := status(receipt, secret); !strings.Contains(r.String(), `data-status="acknowledged">対応中`) || strings.Contains(r.String(), "内部メモ") ||
+		strings.Contains(r.String(), "上申") {
+		t.Errorf("acknowledged:\n%s", r.body)
+	}
+	now = tokyoAt("2026-12-09 15:00")
+	step(hogo.RoleManager, `{"step":"answer","note":"配信を停止しました。\nご迷惑をおかけしました。<b>"}`)
+	shift += 2 * time.Hour // a new hour for the rate limit
+	r = status(receipt, secret)
+	if !strings.Contains(r.String(), `data-status="answered">回答済`) || !strings.Contains(r.String(), `id="pcs-answer-text">配信を停止しました。<br>ご迷惑をおかけしました。&lt;b&gt;</p>`) ||
+		!strings.Contains(r.String(), "令和8年12月9日（水）") || strings.Contains(r.String(), "内部メモ") || strings.Contains(r.String(), "上申") {
+		t.Errorf("answered:\n%s", r.body)
+	}
+	step(hogo.RoleDesk, `{"step":"close"}`)
+	r = status(receipt, secret)
+	if !strings.Contains(r.String(), `data-status="closed">完了`) || !strings.Contains(r.String(), `id="pcs-answer-text"`) {
+		t.Errorf("closed:\n%s", r.body)
+	}
+	r = portalPost(h, "/complaints/status?lang=en", url.Values{"receipt_number": {receipt}, "secret": {secret}})
+	if !strings.Contains(r.String(), "Our answer") || !strings.Contains(r.String(), `data-status="closed">Closed`) {
+		t.Errorf("English status:\n%s", r.body)
+	}
+	noRawKeys(t, "the English status", r)
+
+	// Audited: every look-up, the misses denied, nothing typed kept.
+	es, err := h.db.ListAudit(t.Context(), hogo.AuditFilter{Action: "complaint.lookup", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := 0
+	for _, e := range es {
+		if e.Outcome == hogo.OutcomeDenied {
+			denied++
+		}
+	}
+	if len(es) != 9 || denied != 4 {
+		t.Errorf("%d look-ups audited, %d denied; want 9 and 4", len(es), denied)
+	}
+	holdsNone(t, "the audit log", auditJSON(t, h.auditEntries()), append(complaintValues, secret, "ZZZZ", "abcdefghijklmnopqrstuvwxyz"))
+	holdsNone(t, "the server log", h.logs.String(), append(complaintValues, secret, receipt))
+
+	// Rate-limited with the portal's other forms: ten an hour.
+	shift += 2 * time.Hour
+	for i := range 10 {
+		if r := status(receipt, secret); r.status != http.StatusOK {
+			t.Fatalf("look-up %d: %d", i+1, r.status)
+		}
+	}
+	if r := status(receipt, secret); r.status != http.StatusTooManyRequests {
+		t.Errorf("the eleventh look-up: %d", r.status)
 	}
 }

@@ -124,6 +124,9 @@ func (s *Server) dashboard(ctx context.Context, a hogo.Actor) map[string]any {
 			d["Complaints"] = st
 		}
 	}
+	if v := s.retentionMonth(ctx, a); v != nil {
+		d["Retention"] = v
+	}
 	if s.Vault != nil && (a.Role == hogo.RoleManager || a.Role == hogo.RoleAuditor) {
 		if rs, err := s.Vault.Reviews(ctx, "pending", 1000); err == nil {
 			d["Reviews"] = len(rs)

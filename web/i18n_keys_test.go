@@ -13,6 +13,7 @@ import (
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/requests"
+	"hogo.example.jp/hogo/retention"
 	"hogo.example.jp/hogo/vault"
 )
 
@@ -74,6 +75,8 @@ func TestMessageKeysExist(t *testing.T) {
 		"incidents.status.":    {hogo.IncidentDraft, hogo.IncidentOpen, hogo.IncidentReported, hogo.IncidentClosed},
 		"incidents.medium.":    breach.Media,
 		"incidents.notice.":    breach.NoticeMethods,
+		"incidents.task.kind.": breach.TaskKinds,
+		"incidents.event.":     breach.EventKinds,
 		"complaints.category.": complaint.Categories,
 		"complaints.channel.":  complaint.Channels,
 		"complaints.step.":     complaint.Steps,
@@ -83,6 +86,18 @@ func TestMessageKeysExist(t *testing.T) {
 		"consents.status.":     {vault.ConsentLive, vault.ConsentWithdrawn, vault.ConsentExpired},
 		"provisions.basis.":    hogo.ProvisionBases,
 		"provisions.reason.":   {provision.ReasonNoConsent, provision.ReasonProvisionStopped, provision.ReasonSuspended, provision.ReasonNotHeld, provision.ReasonOptOutSensitive},
+
+		// Retention: hold kinds, sweep states, the page's notices, the registers.
+		"retention.kind.":          {hogo.HoldPrincipal, hogo.HoldCategory, hogo.HoldIncident},
+		"retention.state.":         {hogo.JobAvailable, hogo.JobRunning, hogo.JobDone, hogo.JobFailed},
+		"retention.done.":          {"hold", "lift", "schedule", "unschedule", "sweep"},
+		"retention.register.":      {hogo.RegisterProvisions, hogo.RegisterReceipts, retention.RegisterAudit},
+		"retention.register_rule.": {hogo.RegisterProvisions, hogo.RegisterReceipts, retention.RegisterAudit},
+
+		// The complaint's receipt mail; the portal's complaint status page.
+		"complaints.mail.":         {complaint.MailPending, complaint.MailSent, complaint.MailFailed, complaint.MailOff},
+		"portal.complaint.status.": {"received", "acknowledged", "answered", "closed"},
+		"portal.complaint.hint.":   {"received", "acknowledged", "answered", "closed"},
 	}
 	for prefix, list := range dynamic {
 		for _, k := range list {
@@ -108,7 +123,7 @@ func TestMessageKeysExist(t *testing.T) {
 	for _, k := range []string{"vault.by.email", "vault.by.phone", "vault.by.name_kana", "vault.by.birth_date+name",
 		"reviews.pending", "reviews.approved", "reviews.rejected", "exception.law", "exception.life",
 		"requests.missing.contact", "requests.missing.agent_kind", "requests.missing.principal_name",
-		"requests.status.received", "requests.status.incomplete"} {
+		"requests.status.received", "requests.status.incomplete", "vault.event_recorded"} {
 		if _, ok := messages[k]; !ok {
 			t.Errorf("dynamic message key %q has no words", k)
 		}

@@ -133,3 +133,53 @@ func (s *Server) apiIncidentNoticeLetter(w http.ResponseWriter, r *http.Request,
 	serveFile(w, "application/pdf", "notice-"+r.PathValue("id")+".pdf", pdf)
 	return nil
 }
+
+func (s *Server) apiIncidentAddTask(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.incidentsReady(); err != nil {
+		return err
+	}
+	var in breach.TaskInput
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	v, err := s.Incidents.AddTask(r.Context(), c.Actor, r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (s *Server) apiIncidentTask(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.incidentsReady(); err != nil {
+		return err
+	}
+	var in struct {
+		Done *bool  `json:"done"`
+		Note string `json:"note"`
+	}
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if in.Done == nil {
+		return hogo.NewError(hogo.EINVALID, "done", "done に true（完了）か false（未完了に戻す）を指定してください。", "give done: true (done) or false (reopen)")
+	}
+	v, err := s.Incidents.SetTask(r.Context(), c.Actor, r.PathValue("id"), r.PathValue("task"), *in.Done, in.Note)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (s *Server) apiIncidentTimeline(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.incidentsReady(); err != nil {
+		return err
+	}
+	evs, err := s.Incidents.Timeline(r.Context(), c.Actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": evs})
+	return nil
+}

@@ -19,6 +19,43 @@ func (s *Server) incidentConsoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/incidents/{id}/report", s.console(s.incidentReport, "incidents.one", incidentReader))
 	mux.HandleFunc("POST /console/incidents/{id}/notices", s.console(s.incidentNotice, "incidents.one", incidentManager))
 	mux.HandleFunc("GET /console/incidents/{id}/notice", s.console(s.incidentNoticeLetter, "incidents.one", incidentReader))
+	mux.HandleFunc("POST /console/incidents/{id}/tasks", s.console(s.incidentTaskAdd, "incidents.one", incidentManager))
+	mux.HandleFunc("POST /console/incidents/{id}/tasks/{task}", s.console(s.incidentTaskSet, "incidents.one", incidentManager))
+}
+
+// incidentTaskAdd adds a task from the page's form; what it says travels
+// in the body, never in the URL.
+func (s *Server) incidentTaskAdd(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	id := r.PathValue("id")
+	f := r.PostFormValue
+	if _, err := s.Incidents.AddTask(r.Context(), c.Actor, id, breach.TaskInput{Title: f("title"), Assignee: f("assignee"), Due: f("due"),
+		Note: f("note")}); err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.incidentPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
+		return
+	}
+	http.Redirect(w, r, "/console/incidents/"+id+"?done=task_added", http.StatusSeeOther)
+}
+
+// incidentTaskSet marks a task done (done=true) or reopens it.
+func (s *Server) incidentTaskSet(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	id := r.PathValue("id")
+	done, err := strconv.ParseBool(r.PostFormValue("done"))
+	if err != nil {
+		err = hogo.NewError(hogo.EINVALID, "done", "完了（true）か未完了に戻す（false）かを指定してください。", "give done: true or false")
+	} else {
+		_, err = s.Incidents.SetTask(r.Context(), c.Actor, id, r.PathValue("task"), done, r.PostFormValue("note"))
+	}
+	if err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.incidentPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
+		return
+	}
+	flash := "task_reopened"
+	if done {
+		flash = "task_done"
+	}
+	http.Redirect(w, r, "/console/incidents/"+id+"?done="+flash, http.StatusSeeOther)
 }
 
 func (s *Server) incidentNotice(w http.ResponseWriter, r *http.Request, c *who, p *page) {
@@ -141,6 +178,23 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, c *who, p 
 			}
 		}
 		data["CatChoices"] = cs
+		if evs, err := s.Incidents.Timeline(r.Context(), c.Actor, v.ID); err != nil {
+			p.Error, status = hogo.ErrorMessageIn(err, p.Lang), httpStatus(hogo.ErrorCode(err))
+		} else {
+			data["Timeline"] = evs
+		}
+		if incidentManager(c.Actor.Role) {
+			// The staff as suggestions for a task's assignee (free text).
+			if users, err := s.Store.ListUsers(r.Context()); err == nil {
+				var names []*hogo.User
+				for _, u := range users {
+					if !u.Disabled {
+						names = append(names, u)
+					}
+				}
+				data["Assignees"] = names
+			}
+		}
 	}
 	if key := "incidents.done." + r.URL.Query().Get("done"); p.Error == "" {
 		if _, ok := messages[key]; ok {

@@ -250,6 +250,14 @@ var allowedRoles = map[string][]hogo.Role{
 	"GET /api/v1/provisions":           {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
 	"GET /api/v1/processors":           {hogo.RoleManager, hogo.RoleAuditor, hogo.RoleAdmin},
 	"GET /api/v1/receipts":             {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
+	"GET /api/v1/retention/preview":    {hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/retention/holds":      {hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/retention/holds":     {hogo.RoleManager},
+	"GET /api/v1/retention/disposals":  {hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/retention/sweeps":     {hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/retention/sweeps":    {hogo.RoleManager},
+	"GET /api/v1/retention/schedule":   {hogo.RoleManager, hogo.RoleAuditor},
+	"PUT /api/v1/retention/schedule":   {hogo.RoleManager},
 }
 
 // purposeBound are the vault's routes, whose answer the ledger decides
@@ -299,6 +307,9 @@ var principalRoutes = map[string][]hogo.Role{
 	"GET /api/v1/incidents/{id}/report":                  {hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/incidents/{id}/notices":                {hogo.RoleManager},
 	"GET /api/v1/incidents/{id}/notice":                  {hogo.RoleManager, hogo.RoleAuditor},
+	"POST /api/v1/incidents/{id}/tasks":                  {hogo.RoleManager},
+	"POST /api/v1/incidents/{id}/tasks/{task}":           {hogo.RoleManager},
+	"GET /api/v1/incidents/{id}/timeline":                {hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/complaints/{id}":                        {hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/complaints/{id}/steps":                 {hogo.RoleDesk, hogo.RoleManager},
 	"GET /api/v1/principals/{id}/consents":               {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager, hogo.RoleAuditor},
@@ -312,6 +323,8 @@ var principalRoutes = map[string][]hogo.Role{
 	"POST /api/v1/processors/{id}/contract":              {hogo.RoleManager},
 	"POST /api/v1/processors/{id}/subentrustments":       {hogo.RoleManager},
 	"POST /api/v1/receipts":                              {hogo.RoleStaff, hogo.RoleManager},
+	"POST /api/v1/retention/holds/{id}/lift":             {hogo.RoleManager},
+	"POST /api/v1/principals/{id}/records/{rid}/events":  {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
 }
 
 // TestRequestStepRoles: every step refuses the roles that do not handle
@@ -362,7 +375,7 @@ func TestRequestStepRoles(t *testing.T) {
 // call succeeds or is refused with 403, as the matrix says, and every
 // refusal is audited.
 func TestAPIRoleMatrix(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, withRetention)
 	doc := readOpenAPI(t)
 	denied := 0
 	documented := map[string]bool{}
@@ -401,6 +414,10 @@ func TestAPIRoleMatrix(t *testing.T) {
 					body = `{"title":"求職者名簿の誤送信"}`
 				case "POST /api/v1/complaints":
 					body = `{"channel":"phone","category":"marketing","complainant":{"name":"道下 鈴"},"statement":"退会後も案内が届く"}`
+				case "POST /api/v1/retention/holds":
+					body = `{"kind":"category","target":"job_seeker","reason":"訴訟対応のため保存"}`
+				case "POST /api/v1/retention/sweeps", "PUT /api/v1/retention/schedule":
+					body = `{"approved_by":"代表取締役 架空一郎"}`
 				case "POST /api/v1/requests":
 					body = `{"types":["disclose"],"channel":"post","requester":{"kind":"principal","name":"道下 鈴","email":"suzu@example.jp"}}`
 				case "GET /api/v1/requests/{id}":

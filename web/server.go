@@ -22,11 +22,13 @@ import (
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/breach"
 	"hogo.example.jp/hogo/complaint"
+	"hogo.example.jp/hogo/jobs"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/processor"
 	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/receipt"
 	"hogo.example.jp/hogo/requests"
+	"hogo.example.jp/hogo/retention"
 	"hogo.example.jp/hogo/staff"
 	"hogo.example.jp/hogo/vault"
 )
@@ -70,6 +72,11 @@ type Server struct {
 	Receipts *receipt.Service
 	// Complaints is the complaint desk (APPI Art. 40).
 	Complaints *complaint.Service
+	// Retention erases data whose retention ended (APPI Art. 22) and
+	// keeps holds and disposal records; its sweeps run as Jobs.
+	Retention *retention.Service
+	// Jobs runs background work on this node.
+	Jobs *jobs.Worker
 
 	ledger  atomic.Pointer[LedgerState]
 	tmpl    map[string]*template.Template
@@ -136,6 +143,7 @@ func (s *Server) apiRoutes() []route {
 		{"DELETE", "/api/v1/principals/{id}", s.api(s.apiErasePrincipal, anyRole)},
 		{"POST", "/api/v1/principals/{id}/records", s.api(s.apiAddRecord, anyRole)},
 		{"PATCH", "/api/v1/principals/{id}/records/{rid}", s.api(s.apiUpdateRecord, anyRole)},
+		{"POST", "/api/v1/principals/{id}/records/{rid}/events", s.api(s.apiRecordEvent, eventRecorder)},
 		{"GET", "/api/v1/principals/export", s.api(s.apiExportPrincipals, anyRole)},
 		{"GET", "/api/v1/exceptions", s.api(s.apiExceptions, reviewers)},
 		{"POST", "/api/v1/requests", s.api(s.apiCreateRequest, intakeRole)},
@@ -157,6 +165,15 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/processors/{id}/subentrustments", s.api(s.apiProcessorSubEntrustment, processorRecorder)},
 		{"POST", "/api/v1/receipts", s.api(s.apiCreateReceipt, receiptRecorder)},
 		{"GET", "/api/v1/receipts", s.api(s.apiReceipts, receiptReader)},
+		{"GET", "/api/v1/retention/preview", s.api(s.apiRetentionPreview, retentionReader)},
+		{"GET", "/api/v1/retention/holds", s.api(s.apiRetentionHolds, retentionReader)},
+		{"POST", "/api/v1/retention/holds", s.api(s.apiRetentionHold, retentionRunner)},
+		{"POST", "/api/v1/retention/holds/{id}/lift", s.api(s.apiRetentionLift, retentionRunner)},
+		{"GET", "/api/v1/retention/disposals", s.api(s.apiRetentionDisposals, retentionReader)},
+		{"GET", "/api/v1/retention/sweeps", s.api(s.apiRetentionSweeps, retentionReader)},
+		{"POST", "/api/v1/retention/sweeps", s.api(s.apiRetentionSweep, retentionRunner)},
+		{"GET", "/api/v1/retention/schedule", s.api(s.apiRetentionSchedule, retentionReader)},
+		{"PUT", "/api/v1/retention/schedule", s.api(s.apiRetentionSetSchedule, retentionRunner)},
 		{"POST", "/api/v1/incidents", s.api(s.apiRecordIncident, anyRole)},
 		{"GET", "/api/v1/incidents", s.api(s.apiIncidents, incidentReader)},
 		{"GET", "/api/v1/incidents/{id}", s.api(s.apiIncident, incidentReader)},
@@ -165,6 +182,9 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/incidents/{id}/report", s.api(s.apiIncidentReport, incidentReader)},
 		{"POST", "/api/v1/incidents/{id}/notices", s.api(s.apiIncidentNotice, incidentManager)},
 		{"GET", "/api/v1/incidents/{id}/notice", s.api(s.apiIncidentNoticeLetter, incidentReader)},
+		{"POST", "/api/v1/incidents/{id}/tasks", s.api(s.apiIncidentAddTask, incidentManager)},
+		{"POST", "/api/v1/incidents/{id}/tasks/{task}", s.api(s.apiIncidentTask, incidentManager)},
+		{"GET", "/api/v1/incidents/{id}/timeline", s.api(s.apiIncidentTimeline, incidentReader)},
 		{"POST", "/api/v1/complaints", s.api(s.apiCreateComplaint, complaintIntake)},
 		{"GET", "/api/v1/complaints", s.api(s.apiComplaints, complaintReader)},
 		{"GET", "/api/v1/complaints/stats", s.api(s.apiComplaintStats, complaintReader)},
@@ -221,6 +241,7 @@ func (s *Server) Handler() http.Handler {
 	s.consoleRoutes(mux)
 	s.portalRoutes(mux)
 	s.registersConsoleRoutes(mux)
+	s.retentionConsoleRoutes(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.metrics)
 	static, _ := fs.Sub(staticFS, "static")

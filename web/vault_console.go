@@ -19,6 +19,7 @@ func (s *Server) vaultConsoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/principals/{id}", s.console(s.principalPage, "vault.principal", anyRole))
 	mux.HandleFunc("POST /console/principals/{id}/read", s.console(s.principalRead, "vault.principal", anyRole))
 	mux.HandleFunc("POST /console/principals/{id}/erase", s.console(s.principalErase, "vault.principal", anyRole))
+	mux.HandleFunc("POST /console/principals/{id}/records/{rid}/events", s.console(s.principalEvent, "vault.principal", eventRecorder))
 	mux.HandleFunc("POST /console/principals/export", s.console(s.consoleExport, "vault.title", anyRole))
 	mux.HandleFunc("GET /console/reviews", s.console(s.reviewsPage, "reviews.title", reviewers))
 	mux.HandleFunc("POST /console/reviews/{id}", s.console(s.reviewDecide, "reviews.title", managerOnly))
@@ -184,6 +185,7 @@ func (s *Server) showPrincipal(w http.ResponseWriter, r *http.Request, c *who, p
 		} else {
 			data["View"] = v
 			data["Records"] = s.principalView(v, p.Lang)
+			s.addRecordEvents(r.Context(), c, p, data, v)
 		}
 	}
 	if key := r.URL.Query().Get("flash"); strings.HasPrefix(key, "vault.") {

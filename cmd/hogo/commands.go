@@ -341,7 +341,7 @@ func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 	}
 	elapsed := time.Since(start)
 	if *asJSON {
-		out := map[string]any{"ok": res.OK(), "count": res.Count, "checkpoints": res.Checkpoints, "seconds": elapsed.Seconds()}
+		out := map[string]any{"ok": res.OK(), "count": res.Count, "checkpoints": res.Checkpoints, "pruned": res.Pruned, "seconds": elapsed.Seconds()}
 		if p := res.Problem; p != nil {
 			out["problem_seq"], out["problem_kind"], out["problem"] = p.Seq, p.Kind, p.Message
 		}
@@ -352,6 +352,9 @@ func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 	}
 	if !*asJSON {
 		fmt.Fprintln(e.io.out, e.p.msg("audit.ok", res.Count, res.Checkpoints))
+		if res.Pruned > 0 {
+			fmt.Fprintln(e.io.out, e.p.msg("audit.pruned", res.Pruned, res.Pruned+1))
+		}
 	}
 	return nil
 }

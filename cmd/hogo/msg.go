@@ -87,6 +87,7 @@ Details: hogo COMMAND --help
 	"user.reset":         {"利用者 %s のパスワードを再設定しました。ログイン中のセッションは終了しました。", "reset the password of %s; their sessions have ended."},
 	"token.revoked":      {"API トークン %d を失効させました", "revoked API token %d"},
 	"token.created":      {"利用者 %s の API トークンを発行しました。この一度だけ表示されます:", "created an API token for %s; it is shown only this once:"},
+	"audit.pruned":       {"保存期間を過ぎた %d 件は削除済みです（署名付きの起点から検証しました。第 %d 件以降）", "%d entries past their retention were removed (checked from the signed anchor, entry %d on)"},
 	"audit.ok":           {"監査ログは正常です: %d 件、チェックポイント %d 件", "audit chain verified: %d entries, %d checkpoints"},
 	"audit.bad":          {"監査ログの改ざんを検出しました（エントリ %d、%s）: %s", "audit chain tampered (entry %d, %s): %s"},
 	"audit.keygen":       {"署名鍵を %s に作成しました（鍵ID %s）", "wrote a signing key to %s (key id %s)"},

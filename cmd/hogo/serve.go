@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -18,12 +19,14 @@ import (
 	"hogo.example.jp/hogo/breach"
 	"hogo.example.jp/hogo/complaint"
 	"hogo.example.jp/hogo/examples"
+	"hogo.example.jp/hogo/jobs"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
 	"hogo.example.jp/hogo/processor"
 	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/receipt"
 	"hogo.example.jp/hogo/requests"
+	"hogo.example.jp/hogo/retention"
 	"hogo.example.jp/hogo/sqlstore"
 	"hogo.example.jp/hogo/staff"
 	"hogo.example.jp/hogo/vault"
@@ -191,6 +194,12 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Server.Requests.Receipts = m.Server.Receipts
 	m.Server.Requests.Signer = key
 	m.Server.Requests.MailFrom = m.Config.MailFrom
+	host, _ := os.Hostname()
+	// The node's name in the jobs it holds: host, process and a random
+	// part, so that two nodes in one process (tests) differ too.
+	if err := m.registerJobs(db, fmt.Sprintf("%s:%d:%s", host, os.Getpid(), rand.Text()[:6])); err != nil {
+		return err
+	}
 	if m.Config.SMTP != "" {
 		switch m.Config.SMTPTLS {
 		case "", "none", "starttls", "starttls-required", "tls":
@@ -199,7 +208,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.Server.Requests.Mailer = &mail.Sender{Addr: m.Config.SMTP, TLS: m.Config.SMTPTLS, Username: m.Config.SMTPUser,
 			Password: m.Config.SMTPPassword}
+		m.Server.Complaints.Mailer = m.Server.Requests.Mailer // the complaints' receipt mails
 	}
+	m.Server.Complaints.MailFrom = m.Config.MailFrom
 
 	// Listen first: a taken port must fail before the demo administrator
 	// is made, or its password, shown only once, would be lost.
@@ -208,7 +219,6 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.ln = ln
-	host, _ := os.Hostname()
 	m.nodeKey = hogo.SettingVaultNodePrefix + host + " " + ln.Addr().String()
 	if err := m.reportKEK(ctx); err != nil {
 		return err
@@ -226,6 +236,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Server.Requests.BaseURL == "" {
 		m.Server.Requests.BaseURL = m.URL
 	}
+	m.Server.Complaints.BaseURL = m.Server.Requests.BaseURL
 	m.http = &http.Server{
 		Handler:           m.Server.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -255,20 +266,16 @@ func (m *Main) Run(ctx context.Context) error {
 		ht := time.NewTicker(NodeHeartbeat)
 		defer ht.Stop()
 		keysSeen := fileStamp(m.keysPath)
-		sweep := func() {
-			if n, err := m.Server.Requests.Sweep(bgCtx); err != nil && bgCtx.Err() == nil {
-				m.Logger.Error("identity document cleanup failed", "err", errorKindOf(err))
-			} else if n > 0 {
-				m.Logger.Info("identity documents deleted", "files", n)
-			}
-		}
-		sweep()
-		st := time.NewTicker(SweepEvery)
-		defer st.Stop()
+		jobsDone := make(chan struct{})
+		go func() {
+			defer close(jobsDone)
+			m.Server.Jobs.Run(bgCtx)
+		}()
 		for {
 			select {
 			case <-bgCtx.Done():
 				<-done
+				<-jobsDone
 				return
 			case <-kt.C:
 				if st := fileStamp(m.keysPath); st != keysSeen {
@@ -280,8 +287,6 @@ func (m *Main) Run(ctx context.Context) error {
 				if err := m.reportKEK(bgCtx); err != nil && bgCtx.Err() == nil {
 					m.Logger.Error("key report failed", "err", errorKindOf(err))
 				}
-			case <-st.C:
-				sweep()
 			case <-t.C:
 				if _, err := db.DeleteExpiredSessions(bgCtx, time.Now()); err != nil && bgCtx.Err() == nil {
 					m.Logger.Error("session cleanup failed")
@@ -312,9 +317,31 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// SweepEvery is how often the server deletes identity documents past
-// their keeping (requests.id_copy_days after the request closed).
+// SweepEvery is how often the cluster deletes identity documents past
+// their keeping (requests.id_copy_days after the request closed): a job
+// of kind requests.id_copy_sweep, run by one node per period.
 var SweepEvery = time.Hour
+
+// registerJobs makes the node's job worker and registers hogo's
+// background work: retention sweeps and their daily schedule, and the
+// deletion of identity documents.
+func (m *Main) registerJobs(db hogo.JobService, node string) error {
+	w := jobs.NewWorker(db, node)
+	w.Logger = m.Logger
+	m.Server.Jobs = w
+	m.Server.Retention = retention.New(m.db, m.log, m.Server.Vault, m.currentLedger)
+	m.Server.Retention.Incidents = m.Server.Incidents
+	m.Server.Retention.AuditLog = m.log
+	m.Server.Retention.Register(w)
+	w.Handle("requests.id_copy_sweep", 3, func(ctx context.Context, _ *hogo.Job) (string, error) {
+		n, err := m.Server.Requests.Sweep(ctx)
+		if n > 0 {
+			m.Logger.Info("identity documents deleted", "files", n)
+		}
+		return strconv.Itoa(n) + " files", err
+	})
+	return w.Every("requests.id_copy_sweep", SweepEvery, nil)
+}
 
 // KeyFileCheck is how often the server looks for a changed key file
 // ("hogo keys rotate" on this or another node).
