@@ -129,6 +129,7 @@ type Store interface {
 	VaultService
 	JobService
 	RequestService
+	NoticeService
 	// SchemaVersion returns the applied migration version and the version
 	// this binary expects.
 	SchemaVersion(ctx context.Context) (have, want int, err error)

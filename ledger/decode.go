@@ -408,11 +408,37 @@ func setPosIfStructPtr(v reflect.Value, p Pos) {
 	}
 }
 
+// unfoldJa is a Japanese text as written. YAML's folded style (>) joins
+// lines with a space, which suits English but leaves stray spaces in
+// Japanese (「集計し、 当社が」): between two characters of Japanese the
+// fold's space is dropped.
+func unfoldJa(n *yaml.Node) string {
+	s := strings.TrimSpace(n.Value)
+	if n.Style&yaml.FoldedStyle == 0 || !strings.Contains(s, " ") {
+		return s
+	}
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if r == ' ' && i > 0 && i+1 < len(rs) && wideRune(rs[i-1]) && wideRune(rs[i+1]) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// wideRune reports whether r is written without spaces around it in
+// Japanese: kana, kanji, full-width forms and Japanese punctuation.
+func wideRune(r rune) bool {
+	return r >= 0x3000 && r <= 0x30ff || r >= 0x3400 && r <= 0x9fff || r >= 0xf900 && r <= 0xfaff || r >= 0xff00 && r <= 0xffef
+}
+
 func (d *decoder) decodeText(n *yaml.Node, t *Text, what string) {
 	t.Pos = nodePos(n)
 	switch n.Kind {
 	case yaml.ScalarNode:
-		t.Ja = strings.TrimSpace(n.Value)
+		t.Ja = unfoldJa(n)
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := resolve(n.Content[i]), resolve(n.Content[i+1])
@@ -422,7 +448,7 @@ func (d *decoder) decodeText(n *yaml.Node, t *Text, what string) {
 			}
 			switch k.Value {
 			case "ja":
-				t.Ja = strings.TrimSpace(val.Value)
+				t.Ja = unfoldJa(val)
 			case "en":
 				t.En = strings.TrimSpace(val.Value)
 			default:

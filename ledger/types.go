@@ -8,6 +8,7 @@ package ledger
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 )
@@ -506,6 +507,23 @@ type Fee struct {
 	Amount int  `yaml:"amount"`
 	Method Text `yaml:"method"`
 	Pos    Pos  `yaml:"-"`
+}
+
+// Yen writes an amount of yen with thousands separators: 1,000円, or
+// 1,000 yen in English.
+func Yen(n int, lang string) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && r != '-' && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if lang == "en" {
+		return b.String() + " yen"
+	}
+	return b.String() + "円"
 }
 
 // RequestRules are how rights requests are made and answered.

@@ -678,17 +678,7 @@ func accredited(l *ledger.Ledger) string {
 	return s + "）"
 }
 
-func yen(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String() + "円"
-}
+func yen(n int) string { return ledger.Yen(n, "ja") }
 
 // fulfilment writes what was done for a granted type.
 func (s *Service) fulfilment(t string, d *Decision, pkg *Package, method string, ev *env) ([]string, *letter.Table) {

@@ -61,6 +61,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Jobs", func(t *testing.T) { testJobs(t, h) })
 	t.Run("AuditPrune", func(t *testing.T) { testAuditPrune(t, h) })
 	t.Run("AuditPruneLink", func(t *testing.T) { testAuditPruneLink(t, h) })
+	t.Run("Notice", func(t *testing.T) { testNotice(t, h) })
 }
 
 func wantCode(t *testing.T, err error, code string) {

@@ -240,6 +240,7 @@ func (s *Server) Handler() http.Handler {
 	})
 	s.consoleRoutes(mux)
 	s.portalRoutes(mux)
+	s.noticePortalRoutes(mux)
 	s.registersConsoleRoutes(mux)
 	s.retentionConsoleRoutes(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)

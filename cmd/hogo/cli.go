@@ -76,6 +76,8 @@ func commands() []command {
 		{"keys retire", cmdKeysRetire},
 		{"calendar holidays", cmdCalendarHolidays},
 		{"breach deadlines", cmdBreachDeadlines},
+		{"notice render", cmdNoticeRender},
+		{"notice check", cmdNoticeCheck},
 		{"retention preview", cmdRetentionPreview},
 		{"retention run", cmdRetentionRun},
 		{"retention event", cmdRetentionEvent},

@@ -22,6 +22,7 @@ import (
 	"hogo.example.jp/hogo/jobs"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
+	"hogo.example.jp/hogo/notice"
 	"hogo.example.jp/hogo/processor"
 	"hogo.example.jp/hogo/provision"
 	"hogo.example.jp/hogo/receipt"
@@ -43,7 +44,7 @@ type Config struct {
 	SecureCookies      bool
 	LogLevel           slog.Level
 	CheckpointEvery    time.Duration
-	// SMTP is the mail relay (host:port) for one-time codes and answers;
+	// SMTP is the mail relay (host:port) for one-time codes, answers and complaint receipts;
 	// empty leaves mail off. SMTPTLS is none, starttls, starttls-required
 	// or tls; the login comes from HOGO_SMTP_USER and HOGO_SMTP_PASSWORD.
 	SMTP, SMTPTLS, SMTPUser, SMTPPassword string
@@ -112,7 +113,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	migrate := fs.Bool("migrate", envBool("HOGO_MIGRATE"), "migrate a PostgreSQL schema before serving")
 	secure := fs.Bool("secure-cookies", envBool("HOGO_SECURE_COOKIES"), "mark cookies Secure (set behind a TLS proxy)")
 	logLevel := fs.String("log-level", envOr("HOGO_LOG_LEVEL", "info"), "debug, info, warn or error")
-	smtpAddr := fs.String("smtp", envOr("HOGO_SMTP", ""), "mail relay host:port for codes and answers (env HOGO_SMTP; login from HOGO_SMTP_USER, HOGO_SMTP_PASSWORD)")
+	smtpAddr := fs.String("smtp", envOr("HOGO_SMTP", ""), "mail relay host:port for codes, answers and complaint receipts (env HOGO_SMTP; login from HOGO_SMTP_USER, HOGO_SMTP_PASSWORD)")
 	smtpTLS := fs.String("smtp-tls", envOr("HOGO_SMTP_TLS", "starttls"), "none, starttls, starttls-required or tls (env HOGO_SMTP_TLS)")
 	mailFrom := fs.String("mail-from", envOr("HOGO_MAIL_FROM", ""), "sender address of mails (env HOGO_MAIL_FROM; default the ledger's complaint desk)")
 	publicURL := fs.String("public-url", envOr("HOGO_PUBLIC_URL", ""), "the portal's public address, for links in mails (env HOGO_PUBLIC_URL)")
@@ -473,6 +474,12 @@ func (m *Main) loadLedger(ctx context.Context) error {
 		if err := m.db.PutSetting(ctx, hogo.SettingLedgerYAML, string(data)); err != nil {
 			return err
 		}
+	}
+	// The notice published from this ledger, before the ledger is in
+	// force: a new version when its text changed (audited as
+	// notice.version), and the ledger's digest mapped to it.
+	if _, _, err := notice.Record(ctx, m.db, m.log, hogo.SystemActor, l, digest); err != nil {
+		return fmt.Errorf("record the privacy notice's version: %w", err)
 	}
 	m.Server.SetLedger(&web.LedgerState{Ledger: l, YAML: data, Digest: digest})
 	return nil
