@@ -57,6 +57,12 @@ func (s *Server) consentsPage(w http.ResponseWriter, r *http.Request, c *who, p 
 		p.Error, status = hogo.ErrorMessageIn(err, p.Lang), httpStatus(hogo.ErrorCode(err))
 	} else {
 		data["Consents"] = cs
+		// The notice version each consent was given under.
+		notices := map[string]int64{}
+		for _, x := range cs {
+			notices[x.ID] = s.noticeOf(r.Context(), x.NoticeVersion)
+		}
+		data["Notices"] = notices
 	}
 	if key := "consents.done." + r.URL.Query().Get("done"); p.Error == "" {
 		if _, ok := messages[key]; ok {

@@ -5,6 +5,7 @@ package web
 func init() {
 	for k, v := range map[string][2]string{
 		"notice.title":                 {"個人情報保護方針", "Privacy notice"},
+		"vault.notice":                 {"取得時の公表事項", "Notice in force when acquired"},
 		"notice.link":                  {"個人情報保護方針・個人情報の取扱いについて（全文）", "Privacy policy and how we handle personal information (full text)"},
 		"notice.links":                 {"この方針の版とダウンロード", "Version and downloads of this notice"},
 		"notice.version_n":             {"第%d版", "Version %d"},

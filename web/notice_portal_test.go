@@ -15,6 +15,7 @@ import (
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/letter/pdftext"
 	"hogo.example.jp/hogo/notice"
+	"hogo.example.jp/hogo/vault"
 	"hogo.example.jp/hogo/web"
 )
 
@@ -281,5 +282,44 @@ func TestNoticePortalNoVersions(t *testing.T) {
 		if r := b.get(path); r.status != http.StatusNotFound {
 			t.Errorf("GET %s without a ledger: %d", path, r.status)
 		}
+	}
+}
+
+// TestRecordKeepsNotice: a record keeps the notice version in force when it
+// was acquired; after the ledger changes the notice, its page still names
+// (and links) the version that was shown.
+func TestRecordKeepsNotice(t *testing.T) {
+	h := newHarness(t)
+	data, err := examples.Ledgers.ReadFile(ledgerFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.loadNoticeLedger(data)
+	mgr := hogo.Actor{UserID: 2, Name: userName(hogo.RoleManager), Role: hogo.RoleManager}
+	id, rid, err := h.srv.Vault.Create(t.Context(), mgr, vault.NewRecord{Category: "job_seeker", Use: vault.Use{Purpose: "job_matching"},
+		Source: "web_form", Items: map[string]string{"name": "架空 次郎", "name_kana": "カクウ ジロウ", "email": "jiro@example.jp", "phone": "090-0000-2222"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := h.srv.Vault.GiveConsent(t.Context(), mgr, id, vault.ConsentInput{Purposes: []string{"marketing"}, Method: "web_form"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := replaceOnce(t, data, "お仕事のご紹介やご連絡、契約締結のため", "お仕事のご紹介、ご連絡及び契約締結のため")
+	if v2, created := h.loadNoticeLedger(changed); !created || v2.Version != 2 {
+		t.Fatalf("the changed notice: %+v %v", v2, created)
+	}
+	b := h.browser()
+	b.loginAs(hogo.RoleManager)
+	r := b.get("/console/principals/" + id + "?purpose=job_matching")
+	page := r.String()
+	i := strings.Index(page, `id="record-`+rid+`"`)
+	if i < 0 || !strings.Contains(page[i:], `<a href="/notice/versions/1" class="record-notice">第1版</a>`) {
+		t.Errorf("the record does not name the notice shown when it was acquired:\n%s", page)
+	}
+	page = b.get("/console/principals/" + id + "/consents").String()
+	i = strings.Index(page, `data-id="`+c.ID+`"`)
+	if i < 0 || !strings.Contains(page[i:], `<a href="/notice/versions/1" class="consent-notice">第1版</a>`) {
+		t.Errorf("the consent does not name the notice it was given under:\n%s", page)
 	}
 }

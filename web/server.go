@@ -78,10 +78,12 @@ type Server struct {
 	// Jobs runs background work on this node.
 	Jobs *jobs.Worker
 
-	ledger  atomic.Pointer[LedgerState]
-	tmpl    map[string]*template.Template
-	metrics *metrics
-	limiter *limiter
+	// noticeNums caches which notice version each ledger digest showed.
+	noticeNums sync.Map
+	ledger     atomic.Pointer[LedgerState]
+	tmpl       map[string]*template.Template
+	metrics    *metrics
+	limiter    *limiter
 	// portalLimiter bounds requests and look-ups from one address on the
 	// public portal: it is open to anyone, and receipt numbers must not be
 	// guessed.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -66,6 +67,26 @@ type recordView struct {
 	Items        []itemValue
 	Purposes     []string
 	Usable       []string
+	// Notice is the number of the privacy notice version in force when
+	// the record was acquired (0 when unknown).
+	Notice int64
+}
+
+// noticeOf returns the notice version a ledger digest showed; the mapping
+// never changes once made, so found ones are kept.
+func (s *Server) noticeOf(ctx context.Context, digest string) int64 {
+	if digest == "" {
+		return 0
+	}
+	if n, ok := s.noticeNums.Load(digest); ok {
+		return n.(int64)
+	}
+	v, err := s.Store.NoticeVersionOfLedger(ctx, digest)
+	if err != nil {
+		return 0
+	}
+	s.noticeNums.Store(digest, v.Version)
+	return v.Version
 }
 
 type itemValue struct {
@@ -73,11 +94,11 @@ type itemValue struct {
 	Sensitive       bool
 }
 
-func (s *Server) principalView(v *vault.View, lang string) []recordView {
+func (s *Server) principalView(ctx context.Context, v *vault.View, lang string) []recordView {
 	st := s.Ledger()
 	out := make([]recordView, 0, len(v.Records))
 	for _, r := range v.Records {
-		rv := recordView{RecordView: r, CategoryName: r.Category, SourceName: r.Source}
+		rv := recordView{RecordView: r, CategoryName: r.Category, SourceName: r.Source, Notice: s.noticeOf(ctx, r.NoticeVersion)}
 		if st != nil {
 			l := st.Ledger
 			if c := l.Category(r.Category); c != nil {
@@ -149,7 +170,7 @@ func (s *Server) principalsSearch(w http.ResponseWriter, r *http.Request, c *who
 		}
 		hits := make([]hit, len(found))
 		for i, v := range found {
-			hits[i] = hit{v.ID, s.principalView(v, p.Lang)}
+			hits[i] = hit{v.ID, s.principalView(r.Context(), v, p.Lang)}
 		}
 		data["Hits"] = hits
 	}
@@ -184,7 +205,7 @@ func (s *Server) showPrincipal(w http.ResponseWriter, r *http.Request, c *who, p
 			p.Error, status = hogo.ErrorMessageIn(err, p.Lang), httpStatus(hogo.ErrorCode(err))
 		} else {
 			data["View"] = v
-			data["Records"] = s.principalView(v, p.Lang)
+			data["Records"] = s.principalView(r.Context(), v, p.Lang)
 			s.addRecordEvents(r.Context(), c, p, data, v)
 		}
 	}
