@@ -64,4 +64,7 @@ type JobService interface {
 	GetJob(ctx context.Context, id string) (*Job, error)
 	// ListJobs returns the newest jobs first, of one kind when kind is set.
 	ListJobs(ctx context.Context, kind string, limit int) ([]*Job, error)
+	// PruneJobs deletes the jobs that finished (done or failed) before t
+	// and returns how many went.
+	PruneJobs(ctx context.Context, before time.Time) (int, error)
 }

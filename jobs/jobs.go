@@ -370,3 +370,20 @@ func Wait(ctx context.Context, store hogo.JobService, id string, poll time.Durat
 		}
 	}
 }
+
+// KindPrune is the daily job that deletes finished jobs older than Keep.
+const KindPrune = "jobs.prune"
+
+// Keep is how long finished jobs stay listed (sweeps show in the console
+// with their disposal records, which stay for good).
+var Keep = 90 * 24 * time.Hour
+
+// RegisterPrune makes w delete, once a day across the nodes, the jobs that
+// finished more than Keep ago.
+func (w *Worker) RegisterPrune() error {
+	w.Handle(KindPrune, 3, func(ctx context.Context, _ *hogo.Job) (string, error) {
+		n, err := w.Store.PruneJobs(ctx, w.Now().Add(-Keep))
+		return fmt.Sprintf("%d jobs", n), err
+	})
+	return w.Every(KindPrune, 24*time.Hour, nil)
+}

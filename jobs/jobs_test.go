@@ -83,6 +83,28 @@ func TestWorker(t *testing.T) {
 	if x, _ := db.GetJob(ctx, j.ID); x.State != hogo.JobDone || x.Result != "resumed" || x.Node != "node-2" {
 		t.Fatalf("resumed: %+v", x)
 	}
+	// Finished jobs older than Keep go with the daily prune; newer ones
+	// and unfinished ones stay.
+	later := jobs.NewWorker(db, "node-3")
+	later.Now = func() time.Time { return time.Now().Add(jobs.Keep + time.Hour) }
+	if err := later.RegisterPrune(); err != nil {
+		t.Fatal(err)
+	}
+	pending, _ := w.Enqueue(ctx, "test.long", nil, time.Now().Add(time.Hour))
+	if err := later.Schedule(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ran, err := later.RunOne(ctx); !ran || err != nil {
+		t.Fatal(ran, err)
+	}
+	left, _ := db.ListJobs(ctx, "", 100)
+	kinds := map[string]int{}
+	for _, x := range left {
+		kinds[x.Kind+"/"+x.State]++
+	}
+	if len(left) != 2 || kinds["test.long/available"] != 1 || kinds[jobs.KindPrune+"/done"] != 1 || pending == nil {
+		t.Errorf("after the prune: %v", kinds)
+	}
 	if _, err := w.Enqueue(ctx, "test.unknown", nil, time.Time{}); err == nil {
 		t.Error("a kind without a handler was enqueued")
 	}

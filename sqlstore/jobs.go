@@ -144,3 +144,14 @@ func (db *DB) ListJobs(ctx context.Context, kind string, limit int) ([]*hogo.Job
 	}
 	return out, rows.Err()
 }
+
+// PruneJobs implements hogo.JobService. A periodic job's key names a past
+// period, which is never scheduled again, so its row may go too.
+func (db *DB) PruneJobs(ctx context.Context, before time.Time) (int, error) {
+	res, err := db.Write.ExecContext(ctx, `DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at > 0 AND finished_at < $1`, nanos(before))
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}

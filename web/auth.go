@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"hogo.example.jp/hogo"
@@ -31,9 +32,48 @@ func oversight(r hogo.Role) bool {
 	return r == hogo.RoleAdmin || r == hogo.RoleManager || r == hogo.RoleAuditor
 }
 
-// remoteIP is the client address. X-Forwarded-For is not trusted here: a
-// deployment behind a proxy sets the proxy to overwrite RemoteAddr
-// (docs/DEPLOY.md).
+// behindProxies gives requests that come through a trusted reverse proxy
+// the client's address as RemoteAddr, from X-Forwarded-For read from the
+// right: the first address that is not a trusted proxy is the client
+// (entries to its left were written by the client and prove nothing).
+// Audit entries, sessions and rate limits then see the person, not the
+// proxy. Requests from anyone else keep their own address, whatever
+// header they send.
+func (s *Server) behindProxies(h http.Handler) http.Handler {
+	if len(s.TrustedProxies) == 0 {
+		return h
+	}
+	trusted := func(a netip.Addr) bool {
+		for _, p := range s.TrustedProxies {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		peer, err := netip.ParseAddrPort(r.RemoteAddr)
+		if err == nil && trusted(peer.Addr()) {
+			hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+			for i := len(hops) - 1; i >= 0; i-- {
+				a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+				if err != nil {
+					break // a malformed hop: keep what is known
+				}
+				if !trusted(a) {
+					r2 := *r
+					r2.RemoteAddr = netip.AddrPortFrom(a.Unmap(), 0).String()
+					r = &r2
+					break
+				}
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// remoteIP is the client address: the connection's peer, or, through a
+// trusted reverse proxy, the client it names (behindProxies).
 func remoteIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

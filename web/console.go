@@ -240,6 +240,14 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, httpStatus(hogo.ErrorCode(err)), "login", p)
 		return
 	}
+	// The session the browser held before signing in, if any, ends here:
+	// a session ID planted by someone else (fixation) or left from an
+	// earlier sign-in is not accepted after this one.
+	if old, _ := r.Cookie(sessionCookie); old != nil && old.Value != "" {
+		if ou, sess, err := s.Staff.Session(r.Context(), old.Value); err == nil {
+			s.Staff.Logout(r.Context(), hogo.Actor{UserID: ou.ID, Name: ou.Name, Role: ou.Role, Remote: ip}, sess)
+		}
+	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.secure(r)})
 	http.Redirect(w, r, next, http.StatusSeeOther)

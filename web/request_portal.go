@@ -49,6 +49,8 @@ func portalBody(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) portalGate(w http.ResponseWriter, r *http.Request, p *page, tmpl string, ready error, tooLarge string) bool {
 	if !s.portalLimiter.Allow(remoteIP(r), s.Now()) {
 		p.Error = T(p.Lang, "portal.limited")
+		// The window is an hour; the limit lifts at most that long after.
+		w.Header().Set("Retry-After", "3600")
 		s.render(w, r, http.StatusTooManyRequests, tmpl, p)
 		return false
 	}

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -66,6 +67,9 @@ type Server struct {
 	Now       func() time.Time
 	// SecureCookies marks cookies Secure; on by default behind TLS.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (docs/DEPLOY.md); from anyone else it is ignored.
+	TrustedProxies []netip.Prefix
 	// Processors keeps the processor register (APPI Art. 25).
 	Processors *processor.Service
 	// Receipts records personal data received (APPI Art. 30).
@@ -261,7 +265,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.recoverer(h)
 	h = s.instrument(h)
 	h = securityHeaders(h)
-	return h
+	return s.behindProxies(h)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

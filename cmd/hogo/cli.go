@@ -83,6 +83,9 @@ func commands() []command {
 		{"retention event", cmdRetentionEvent},
 		{"migrate", cmdMigrate},
 		{"backup", cmdBackup},
+		{"bench read", cmdBenchRead},
+		{"bench write", cmdBenchWrite},
+		{"bench lookup", cmdBenchLookup},
 		{"version", cmdVersion},
 	}
 }

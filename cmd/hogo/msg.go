@@ -39,6 +39,9 @@ var cliMessages = map[string][2]string{
   retention event   記録の出来事（求職申込みの終了など）の日を記録する
   migrate          データベースのスキーマを更新する
   backup           SQLite ストアの一貫したコピーを作る
+  bench read       合成組織で監査付き読み取りの性能を素の DB と比べて測る
+  bench write      合成組織で API による登録の性能を素の INSERT と比べて測る
+  bench lookup     合成組織でメールアドレス検索の性能を素の索引検索と比べて測る
   version          バージョンを表示する
 
 各コマンドの詳細: hogo コマンド --help
@@ -73,6 +76,9 @@ Commands:
   retention event   record the day of a record's ledger event
   migrate          bring the database schema up to date
   backup           make a consistent copy of a SQLite store
+  bench read       measure audited reads on a synthetic organisation against the raw database
+  bench write      measure creating principals through the API against raw INSERTs
+  bench lookup     measure lookups by e-mail against a raw index lookup
   version          print the version
 
 Details: hogo COMMAND --help
@@ -129,6 +135,17 @@ Details: hogo COMMAND --help
 	"serve.demo.again":   {"デモ組織は作成済みです。管理者 %s のパスワードは初回起動時に表示されました。", "the demo organisation exists; the password of %s was printed at its first start."},
 	"serve.stopping":     {"停止しています…", "shutting down…"},
 	"error":              {"エラー: %s", "error: %s"},
+	"bench.flags":        {"--principals、--duration、--clients は正の値で指定し、--db と --data は同時に指定しないでください", "--principals, --duration and --clients must be positive, and --db and --data cannot be given together"},
+	"bench.setup":        {"合成組織を準備しています: デモ組織と求職者 %s 人（%s）…", "preparing the synthetic organisation: the demo organisation and %s job seekers (%s)…"},
+	"bench.loading":      {"負荷をかけています: hogo に %[1]s、続いて基準に %[1]s…", "loading: hogo for %[1]s, then the baseline for %[1]s…"},
+	"bench.head":         {"hogo bench %s — %s、本人 %s 人、クライアント %d、各 %g 秒（準備 %.1f 秒）", "hogo bench %s — %s, %s principals, %d clients, %g s each (setup %.1f s)"},
+	"bench.line":         {"%s: %s 件/秒 p50 %.2f ms p99 %.2f ms（基準 %s 件/秒 p50 %.2f ms p99 %.2f ms、比 %.2f）", "%s: %s req/s p50 %.2f ms p99 %.2f ms (baseline %s req/s p50 %.2f ms p99 %.2f ms, ratio %.2f)"},
+	"bench.read":         {"監査付き読み取り", "audited read"},
+	"bench.write":        {"監査付き登録", "audited create"},
+	"bench.lookup":       {"監査付きメールアドレス検索", "audited lookup by e-mail"},
+	"bench.base.read":    {"基準: 同じ行を素のハンドラで読む（トークン・利用目的の判定・復号・監査なし）", "baseline: the same row read by a bare handler (no token, purpose decision, decryption or audit)"},
+	"bench.base.write":   {"基準: 同じ本文を素のハンドラで受け、本人と記録の行を平文のまま 1 件ずつのトランザクションで INSERT（検査・暗号化・ブラインドインデックス・監査なし）", "baseline: the same body taken by a bare handler and INSERTed as a principal row and a record row in plain JSON, one transaction each (no check, encryption, blind index or audit)"},
+	"bench.base.lookup":  {"基準: 同じブラインドインデックスで索引を引き、封印された行を素のハンドラで読む（トークン・判定・復号・監査なし）", "baseline: the same blind index probed and the sealed rows read by a bare handler (no token, decision, decryption or audit)"},
 }
 
 func detectLang(args []string) string {
@@ -220,7 +237,8 @@ var flagHelp = map[string]string{
 	"key file to create (mode 0600)":                                                                "作成する鍵ファイル（権限 0600）",
 	"backup file to create":                                                                         "作成するバックアップファイル",
 	"ledger YAML":                                                                                   "台帳のYAMLファイル",
-	"md, html or pdf":                                                                               "出力形式: md、html、pdf のいずれか",
+	"reverse proxies whose X-Forwarded-For names the client: addresses or CIDRs, comma-separated (env HOGO_TRUSTED_PROXY)": "X-Forwarded-For を信頼するリバースプロキシのアドレスまたはCIDR（カンマ区切り。環境変数 HOGO_TRUSTED_PROXY）",
+	"md, html or pdf": "出力形式: md、html、pdf のいずれか",
 	"mail relay host:port for codes, answers and complaint receipts (env HOGO_SMTP; login from HOGO_SMTP_USER, HOGO_SMTP_PASSWORD)": "確認コード・回答・苦情の受付通知を送るメール中継サーバー host:port（環境変数 HOGO_SMTP。認証は HOGO_SMTP_USER、HOGO_SMTP_PASSWORD）",
 	"none, starttls, starttls-required or tls (env HOGO_SMTP_TLS)":                                                                  "メール送信の暗号化: none、starttls、starttls-required、tls（環境変数 HOGO_SMTP_TLS）",
 	"sender address of mails (env HOGO_MAIL_FROM; default the ledger's complaint desk)":                                             "メールの差出人アドレス（環境変数 HOGO_MAIL_FROM。省略時は台帳の苦情・相談窓口）",
@@ -238,4 +256,11 @@ var flagHelp = map[string]string{
 	"disable the user":                          "利用者を無効にする",
 	"enable the user (also lifts a lockout)":    "利用者を有効にする（ロックも解除）",
 	"read the new password from standard input": "新しいパスワードを標準入力から読む",
+
+	// hogo bench
+	"job seekers in the synthetic organisation":                                                              "合成組織の求職者の人数",
+	"how long each load runs (hogo's, then the baseline's)":                                                  "負荷をかける時間（hogo、続いて基準のそれぞれ）",
+	"concurrent HTTP clients, each sending its next request when the last is answered":                       "同時に接続する HTTP クライアントの数（それぞれ応答を受けてから次のリクエストを送る）",
+	"PostgreSQL URL, postgres://USER@HOST:5432/DB: run on a schema of its own there, dropped after":          "PostgreSQL の URL（postgres://USER@HOST:5432/DB）。専用のスキーマを作って測り、終了後に削除する",
+	"keep the SQLite data set in DIR and reuse it next time (default: a temporary directory, removed after)": "SQLite のデータを DIR に残し、次回に再利用する（既定: 一時ディレクトリに作り、終了後に削除）",
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -42,8 +43,11 @@ type Config struct {
 	LedgerFile         string
 	Demo, Migrate      bool
 	SecureCookies      bool
-	LogLevel           slog.Level
-	CheckpointEvery    time.Duration
+	// TrustedProxies are the reverse proxies (addresses or CIDRs) whose
+	// X-Forwarded-For names the client.
+	TrustedProxies  []netip.Prefix
+	LogLevel        slog.Level
+	CheckpointEvery time.Duration
 	// SMTP is the mail relay (host:port) for one-time codes, answers and complaint receipts;
 	// empty leaves mail off. SMTPTLS is none, starttls, starttls-required
 	// or tls; the login comes from HOGO_SMTP_USER and HOGO_SMTP_PASSWORD.
@@ -112,6 +116,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	demo := fs.Bool("demo", envBool("HOGO_DEMO"), "create a demo organisation on the first start")
 	migrate := fs.Bool("migrate", envBool("HOGO_MIGRATE"), "migrate a PostgreSQL schema before serving")
 	secure := fs.Bool("secure-cookies", envBool("HOGO_SECURE_COOKIES"), "mark cookies Secure (set behind a TLS proxy)")
+	proxies := fs.String("trusted-proxy", envOr("HOGO_TRUSTED_PROXY", ""), "reverse proxies whose X-Forwarded-For names the client: addresses or CIDRs, comma-separated (env HOGO_TRUSTED_PROXY)")
 	logLevel := fs.String("log-level", envOr("HOGO_LOG_LEVEL", "info"), "debug, info, warn or error")
 	smtpAddr := fs.String("smtp", envOr("HOGO_SMTP", ""), "mail relay host:port for codes, answers and complaint receipts (env HOGO_SMTP; login from HOGO_SMTP_USER, HOGO_SMTP_PASSWORD)")
 	smtpTLS := fs.String("smtp-tls", envOr("HOGO_SMTP_TLS", "starttls"), "none, starttls, starttls-required or tls (env HOGO_SMTP_TLS)")
@@ -124,6 +129,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fail(2, "--log-level %q is not known; use debug, info, warn or error", *logLevel)
 	}
+	trusted, err := parseProxies(*proxies)
+	if err != nil {
+		return err
+	}
 	url, err := sf.dbURL()
 	if err != nil {
 		return err
@@ -132,7 +141,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		Config: Config{Data: *sf.data, DB: url, AuditKey: *sf.auditKey, Keys: *sf.keys, Addr: *addr, LedgerFile: *ledgerFile,
 			Demo: *demo, Migrate: *migrate, SecureCookies: *secure, LogLevel: lvl, CheckpointEvery: time.Minute,
 			SMTP: *smtpAddr, SMTPTLS: *smtpTLS, SMTPUser: os.Getenv("HOGO_SMTP_USER"), SMTPPassword: os.Getenv("HOGO_SMTP_PASSWORD"),
-			MailFrom: *mailFrom, PublicURL: *publicURL},
+			MailFrom: *mailFrom, PublicURL: *publicURL, TrustedProxies: trusted},
 		Out: e.io.out, p: e.p,
 		Logger: slog.New(slog.NewJSONHandler(e.io.err, &slog.HandlerOptions{Level: lvl})),
 	}
@@ -179,6 +188,7 @@ func (m *Main) Run(ctx context.Context) error {
 	st := staff.New(db, m.log)
 	m.Server = web.NewServer(db, st, m.log, m.Logger)
 	m.Server.SecureCookies = m.Config.SecureCookies
+	m.Server.TrustedProxies = m.Config.TrustedProxies
 	keys, keysPath, err := loadKeys(ctx, sf, db)
 	if err != nil {
 		return err
@@ -318,6 +328,26 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
+// parseProxies reads --trusted-proxy: addresses or CIDRs, comma-separated.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fail(2, "--trusted-proxy: %q is neither an address nor a CIDR; write e.g. 10.0.0.5 or 10.0.0.0/24", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
 // SweepEvery is how often the cluster deletes identity documents past
 // their keeping (requests.id_copy_days after the request closed): a job
 // of kind requests.id_copy_sweep, run by one node per period.
@@ -341,6 +371,9 @@ func (m *Main) registerJobs(db hogo.JobService, node string) error {
 		}
 		return strconv.Itoa(n) + " files", err
 	})
+	if err := w.RegisterPrune(); err != nil {
+		return err
+	}
 	return w.Every("requests.id_copy_sweep", SweepEvery, nil)
 }
 

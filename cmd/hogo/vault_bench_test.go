@@ -1,29 +1,19 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"golang.org/x/text/encoding/japanese"
-
 	"hogo.example.jp/hogo"
-	"hogo.example.jp/hogo/postgres"
 	"hogo.example.jp/hogo/vault"
 )
 
@@ -47,29 +37,6 @@ var (
 	seedRows int
 )
 
-// writeSJIS writes n rows × 8 items of job_seeker data as Shift_JIS CSV.
-func writeSJIS(path string, n int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(japanese.ShiftJIS.NewEncoder().Writer(f), 1<<20)
-	fmt.Fprint(w, "氏名,氏名（フリガナ）,メールアドレス,電話番号,生年月日,郵便番号,住所,保有資格\r\n")
-	family := []string{"山田", "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村"}
-	kana := []string{"ヤマダ", "サトウ", "スズキ", "タカハシ", "タナカ", "イトウ", "ワタナベ", "ナカムラ"}
-	given := []string{"太郎", "花子", "一郎", "美咲", "健太", "陽菜"}
-	gkana := []string{"タロウ", "ハナコ", "イチロウ", "ミサキ", "ケンタ", "ヒナ"}
-	for i := 0; i < n; i++ {
-		f, g := i%len(family), (i/len(family))%len(given)
-		fmt.Fprintf(w, "%s %s,%s %s,user%d@example.jp,090-%04d-%04d,19%02d-%02d-%02d,100-%04d,東京都千代田区千代田%d-%d,普通自動車第一種運転免許\r\n",
-			family[f], given[g], kana[f], gkana[g], i, (i/10000)%10000, i%10000, 60+i%40, 1+i%12, 1+i%28, i%10000, 1+i%9, 1+i%20)
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
-}
-
 // seed makes the shared data set: the demo's first start, then the import.
 func seed(b *testing.B) string {
 	seedOnce.Do(func() {
@@ -79,24 +46,8 @@ func seed(b *testing.B) string {
 			return
 		}
 		seedDir = dir
-		m := &Main{Config: Config{Data: filepath.Join(dir, "data"), Addr: "127.0.0.1:0", Demo: true, CheckpointEvery: time.Hour}}
-		if seedErr = m.Run(context.Background()); seedErr != nil {
-			return
-		}
-		m.Close()
-		csv := filepath.Join(dir, "seekers.csv")
 		seedRows = benchPrincipals()
-		if seedErr = writeSJIS(csv, seedRows); seedErr != nil {
-			return
-		}
-		var out, errb bytes.Buffer
-		start := time.Now()
-		code := run(context.Background(), []string{"import", "--data", filepath.Join(dir, "data"), "--category", "job_seeker",
-			"--source", "paper_form", "--purpose", "job_matching", csv}, &stdio{in: strings.NewReader(""), out: &out, err: &errb})
-		seedTime = time.Since(start)
-		if code != 0 {
-			seedErr = fmt.Errorf("import: %s %s", out.String(), errb.String())
-		}
+		seedTime, seedErr = makeOrg(context.Background(), Config{Data: filepath.Join(dir, "data"), Addr: "127.0.0.1:0", CheckpointEvery: time.Hour}, dir, 0, seedRows)
 	})
 	if seedErr != nil {
 		b.Fatal(seedErr)
@@ -114,96 +65,27 @@ func BenchmarkVaultImportSJIS(b *testing.B) {
 	b.ReportMetric(float64(seedRows), "rows")
 }
 
-// served is a server over the data set with a manager's token and some
-// principal IDs and e-mails.
-type served struct {
-	m     *Main
-	token string
-	ids   []string
-}
-
 func serveSeed(b *testing.B, dbURL string) *served {
 	dir := seed(b)
 	return serveConfig(b, Config{Data: filepath.Join(dir, "data"), Addr: "127.0.0.1:0", CheckpointEvery: time.Hour})
 }
 
 func serveConfig(b *testing.B, cfg Config) *served {
-	m := &Main{Config: cfg}
-	if err := m.Run(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { m.Close() })
-	secret, _, err := m.Server.Staff.CreateToken(context.Background(), hogo.SystemActor, "manager", "bench", 0)
+	s, err := serveBench(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := &served{m: m, token: secret}
-	after := ""
-	for len(s.ids) < 100000 {
-		keys, err := m.db.PrincipalKeys(context.Background(), after, 5000)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(keys) == 0 {
-			break
-		}
-		for _, k := range keys {
-			s.ids = append(s.ids, k.ID)
-		}
-		after = keys[len(keys)-1].ID
-	}
+	b.Cleanup(func() { s.m.Close() })
 	return s
 }
 
-// load runs clients goroutines for d against url(i), returning requests/s
-// and latency percentiles.
+// load runs runLoad for a benchmark.
 func load(b *testing.B, clients int, d time.Duration, req func(rnd *rand.Rand) *http.Request) (rps float64, p50, p99 time.Duration) {
-	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients, DisableCompression: true,
-		DialContext: (&net.Dialer{KeepAlive: time.Minute}).DialContext}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr}
-	var n atomic.Int64
-	lat := make([][]time.Duration, clients)
-	stop := time.Now().Add(d)
-	var wg sync.WaitGroup
-	var failed atomic.Value
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			rnd := rand.New(rand.NewPCG(uint64(c), 7))
-			for time.Now().Before(stop) {
-				r := req(rnd)
-				t0 := time.Now()
-				resp, err := client.Do(r)
-				if err != nil {
-					failed.Store(err.Error())
-					return
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					failed.Store(fmt.Sprintf("status %d", resp.StatusCode))
-					return
-				}
-				lat[c] = append(lat[c], time.Since(t0))
-				n.Add(1)
-			}
-		}(c)
+	r, err := runLoad(context.Background(), clients, d, req)
+	if err != nil {
+		b.Fatal(err)
 	}
-	wg.Wait()
-	if f := failed.Load(); f != nil {
-		b.Fatalf("load: %v", f)
-	}
-	var all []time.Duration
-	for _, l := range lat {
-		all = append(all, l...)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	if len(all) == 0 {
-		b.Fatal("no requests completed")
-	}
-	return float64(n.Load()) / d.Seconds(), all[len(all)/2], all[len(all)*99/100]
+	return r.RPS, r.P50, r.P99
 }
 
 func benchDuration() time.Duration {
@@ -217,7 +99,7 @@ func benchClients() int {
 	if n, err := strconv.Atoi(os.Getenv("HOGO_BENCH_CLIENTS")); err == nil && n > 0 {
 		return n
 	}
-	return 32
+	return defaultBenchClients
 }
 
 // BenchmarkVaultReadHTTP measures the purpose-checked, decrypted, audited
@@ -230,52 +112,23 @@ func BenchmarkVaultReadHTTP(b *testing.B) {
 }
 
 func benchRead(b *testing.B, s *served, principals int) {
-	d, clients := benchDuration(), benchClients()
-
 	e0, b0 := s.m.log.Stats()
-	rps, p50, p99 := load(b, clients, d, func(rnd *rand.Rand) *http.Request {
-		r, _ := http.NewRequest("GET", s.m.URL+"/api/v1/principals/"+s.ids[rnd.IntN(len(s.ids))]+"?purpose=job_matching", nil)
-		r.Header.Set("Authorization", "Bearer "+s.token)
-		return r
-	})
-
+	api, base, err := benchReadLoads(context.Background(), s, benchLoad{clients: benchClients(), d: benchDuration()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The baseline (a bare handler reading the same row) appends nothing.
 	e1, b1 := s.m.log.Stats()
 	if b1 > b0 {
 		b.ReportMetric(float64(e1-e0)/float64(b1-b0), "audit-entries/commit")
 	}
-	// The baseline: a bare handler reading the same row.
-	db := s.m.db
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /raw/{id}", func(w http.ResponseWriter, r *http.Request) {
-		var id, cat string
-		var sealed []byte
-		err := db.Read.QueryRowContext(r.Context(), `SELECT id, category, sealed FROM records WHERE principal_id = $1`, r.PathValue("id")).Scan(&id, &cat, &sealed)
-		if err != nil {
-			http.Error(w, "not found", 404)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"id": r.PathValue("id"), "records": []any{map[string]any{"id": id, "category": cat, "sealed": sealed}}})
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := &http.Server{Handler: mux}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
-	brps, bp50, bp99 := load(b, clients, d, func(rnd *rand.Rand) *http.Request {
-		r, _ := http.NewRequest("GET", base+"/raw/"+s.ids[rnd.IntN(len(s.ids))], nil)
-		return r
-	})
-	b.ReportMetric(rps, "req/s")
-	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
-	b.ReportMetric(brps, "baseline-req/s")
-	b.ReportMetric(float64(bp50.Microseconds())/1000, "baseline-p50-ms")
-	b.ReportMetric(float64(bp99.Microseconds())/1000, "baseline-p99-ms")
-	b.ReportMetric(rps/brps, "ratio")
+	b.ReportMetric(api.RPS, "req/s")
+	b.ReportMetric(float64(api.P50.Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(api.P99.Microseconds())/1000, "p99-ms")
+	b.ReportMetric(base.RPS, "baseline-req/s")
+	b.ReportMetric(float64(base.P50.Microseconds())/1000, "baseline-p50-ms")
+	b.ReportMetric(float64(base.P99.Microseconds())/1000, "baseline-p99-ms")
+	b.ReportMetric(api.RPS/base.RPS, "ratio")
 	b.ReportMetric(float64(principals), "principals")
 }
 
@@ -307,34 +160,11 @@ func BenchmarkVaultReadHTTPPostgres(b *testing.B) {
 			pgErr = err
 			return
 		}
-		url, _, err := postgres.CreateSchema(context.Background(), base, fmt.Sprintf("hogo_bench_%d", time.Now().UnixNano()))
-		if err != nil {
-			pgErr = err
+		// The benchmarks of the process share the schema; it is not dropped.
+		if pgCfg, _, pgErr = pgBenchConfig(context.Background(), base, dir); pgErr != nil {
 			return
 		}
-		pgCfg = Config{DB: url, AuditKey: filepath.Join(dir, "audit.key"), Keys: filepath.Join(dir, "vault-keys.json"),
-			Addr: "127.0.0.1:0", Demo: true, Migrate: true, CheckpointEvery: time.Hour}
-		quiet := &stdio{in: strings.NewReader(""), out: io.Discard, err: io.Discard}
-		run(context.Background(), []string{"audit", "keygen", "-o", pgCfg.AuditKey}, quiet)
-		run(context.Background(), []string{"keys", "init", "-o", pgCfg.Keys}, quiet)
-		m := &Main{Config: pgCfg}
-		if pgErr = m.Run(context.Background()); pgErr != nil {
-			return
-		}
-		m.Close()
-		csv := filepath.Join(dir, "seekers.csv")
-		if pgErr = writeSJIS(csv, pgRows); pgErr != nil {
-			return
-		}
-		var out, errb bytes.Buffer
-		start := time.Now()
-		code := run(context.Background(), []string{"import", "--db", url, "--audit-key", pgCfg.AuditKey, "--keys", pgCfg.Keys,
-			"--category", "job_seeker", "--source", "paper_form", "--purpose", "job_matching", csv}, &stdio{in: strings.NewReader(""), out: &out, err: &errb})
-		pgTime = time.Since(start)
-		if code != 0 {
-			pgErr = fmt.Errorf("import: %s %s", out.String(), errb.String())
-		}
-		pgCfg.Demo, pgCfg.Migrate = false, false
+		pgTime, pgErr = makeOrg(context.Background(), pgCfg, dir, 0, pgRows)
 	})
 	if pgErr != nil {
 		b.Fatal(pgErr)

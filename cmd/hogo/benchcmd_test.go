@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"hogo.example.jp/hogo/postgres"
+	"hogo.example.jp/hogo/sqlite"
+)
+
+// benchJSON runs "hogo bench …" and checks its JSON: every figure present
+// and positive, p99 not below p50.
+func benchJSON(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	code, out, errs := hogoRun(t, "", append([]string{"bench"}, args...)...)
+	if code != 0 {
+		t.Fatalf("hogo bench %s: exit %d\n%s", strings.Join(args, " "), code, errs)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("hogo bench %s: not JSON: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	for _, k := range []string{"throughput", "baseline_throughput", "p50_ms", "p99_ms", "baseline_p50_ms", "baseline_p99_ms",
+		"ratio", "principals", "clients", "duration_s", "setup_s"} {
+		if v, ok := rep[k].(float64); !ok || v <= 0 {
+			t.Errorf("hogo bench %s: %s is %v", args[0], k, rep[k])
+		}
+	}
+	if rep["p99_ms"].(float64) < rep["p50_ms"].(float64) || rep["baseline_p99_ms"].(float64) < rep["baseline_p50_ms"].(float64) {
+		t.Errorf("hogo bench %s: p99 below p50: %s", args[0], out)
+	}
+	if rep["workload"] != args[0] {
+		t.Errorf("workload %v, want %s", rep["workload"], args[0])
+	}
+	return rep
+}
+
+// TestBenchCommand runs the three workloads on small organisations: in a
+// temporary directory (removed after), then in a kept --data directory
+// that later runs reuse.
+func TestBenchCommand(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	rep := benchJSON(t, "read", "--principals", "2000", "--duration", "1s", "--json")
+	if rep["store"] != "sqlite" || rep["principals"].(float64) < 2000 || rep["clients"].(float64) != defaultBenchClients {
+		t.Errorf("read: %v", rep)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("the temporary data set was left behind: %v", left)
+	}
+
+	dir := filepath.Join(t.TempDir(), "kept")
+	rep = benchJSON(t, "write", "--principals", "2000", "--duration", "1s", "--json", "--data", dir)
+	written := rep["requests"].(float64)
+	rep = benchJSON(t, "lookup", "--principals", "2000", "--duration", "1s", "--json", "--data", dir)
+	// Reused: the job seekers written by the API are there, the
+	// baseline's raw rows are not.
+	if got := rep["principals"].(float64); got < 2000+written {
+		t.Errorf("lookup on the kept data set: %v principals, want ≥ %v", got, 2000+written)
+	}
+	var raw int
+	db, err := sqlite.Open(context.Background(), dir)
+	if err == nil {
+		err = db.Read.QueryRow(`SELECT COUNT(*) FROM principals WHERE id >= $1`, rawPrefix).Scan(&raw)
+		db.Close()
+	}
+	if err != nil || raw != 0 {
+		t.Errorf("the write baseline's rows were kept: %d (%v)", raw, err)
+	}
+
+	// The human form, in Japanese.
+	code, out, errs := hogoRun(t, "", "--lang", "ja", "bench", "read", "--principals", "2000", "--duration", "300ms", "--data", dir)
+	if code != 0 || !strings.Contains(out, "監査付き読み取り: ") || !strings.Contains(out, "件/秒") || !strings.Contains(out, "基準") {
+		t.Errorf("hogo bench read in Japanese: exit %d\n%s\n%s", code, out, errs)
+	}
+	// A directory that is not a data set of hogo bench is refused.
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "keep.txt"), []byte("mine"), 0o600)
+	if code, _, errs := hogoRun(t, "", "bench", "read", "--principals", "10", "--duration", "100ms", "--data", other); code == 0 || !strings.Contains(errs, "hogo-bench.json") {
+		t.Errorf("a foreign --data directory: exit %d %q", code, errs)
+	}
+	if code, _, _ := hogoRun(t, "", "bench", "read", "--principals", "0"); code != 2 {
+		t.Errorf("--principals 0: exit %d", code)
+	}
+}
+
+// TestBenchPostgres runs "hogo bench read --db" on a schema of its own,
+// and checks that the schema is gone after.
+func TestBenchPostgres(t *testing.T) {
+	base := os.Getenv("HOGO_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("HOGO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/test)")
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	db, err := postgres.Open(context.Background(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	schemas := func() []string {
+		rows, err := db.Read.Query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'hogo_bench_%'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			out = append(out, s)
+		}
+		return out
+	}
+	before := schemas()
+	rep := benchJSON(t, "read", "--principals", "300", "--duration", "500ms", "--json", "--db", base)
+	if rep["store"] != "postgres" {
+		t.Errorf("store %v", rep["store"])
+	}
+	for _, s := range schemas() {
+		if !slices.Contains(before, s) {
+			t.Errorf("schema %s was left behind", s)
+		}
+	}
+}
