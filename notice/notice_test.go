@@ -17,31 +17,38 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// exampleLedgers loads the five example ledgers, which keep the structure
-// of the five real policies the project was built from.
-func exampleLedgers(t testing.TB) map[string]*ledger.Ledger {
-	t.Helper()
-	out := map[string]*ledger.Ledger{}
+// exampleYAML reads the five example ledgers, which keep the structure of
+// the five real policies the project was built from.
+func exampleYAML(tb testing.TB) map[string][]byte {
+	tb.Helper()
+	out := map[string][]byte{}
 	err := fs.WalkDir(examples.Ledgers, "ledgers", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") {
 			return err
 		}
 		data, err := examples.Ledgers.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		l, ps := ledger.ParseAndValidate(p, data)
-		if l == nil {
-			t.Fatalf("%s: %s", p, ps)
-		}
-		out[filepath.Base(p)] = l
-		return nil
+		out[filepath.Base(p)] = data
+		return err
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if len(out) != 5 {
-		t.Fatalf("%d example ledgers, want 5", len(out))
+		tb.Fatalf("%d example ledgers, want 5", len(out))
+	}
+	return out
+}
+
+// exampleLedgers loads the five example ledgers.
+func exampleLedgers(tb testing.TB) map[string]*ledger.Ledger {
+	tb.Helper()
+	out := map[string]*ledger.Ledger{}
+	for name, data := range exampleYAML(tb) {
+		l, ps := ledger.ParseAndValidate(name, data)
+		if l == nil {
+			tb.Fatalf("%s: %s", name, ps)
+		}
+		out[name] = l
 	}
 	return out
 }

@@ -15,20 +15,8 @@ import (
 	"testing"
 
 	"hogo.example.jp/hogo"
-	"hogo.example.jp/hogo/audit"
-	"hogo.example.jp/hogo/breach"
-	"hogo.example.jp/hogo/complaint"
-	"hogo.example.jp/hogo/examples"
-	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
 	"hogo.example.jp/hogo/mail/smtptest"
-	"hogo.example.jp/hogo/processor"
-	"hogo.example.jp/hogo/provision"
-	"hogo.example.jp/hogo/receipt"
-	"hogo.example.jp/hogo/requests"
-	"hogo.example.jp/hogo/sqlite"
-	"hogo.example.jp/hogo/staff"
-	"hogo.example.jp/hogo/vault"
 	"hogo.example.jp/hogo/web"
 )
 
@@ -54,47 +42,8 @@ type fuzzServer struct {
 func newFuzzServer(tb testing.TB) *fuzzServer {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, tb.TempDir())
-	if err != nil {
-		tb.Fatalf("sqlite.Open: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	key, err := audit.GenerateKey()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	log := audit.NewLog(db, key)
-	tb.Cleanup(func() { log.Close() })
-	st := staff.New(db, log)
-	st.Params = fastParams
-	data, err := examples.Ledgers.ReadFile(ledgerFile)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	l, ps := ledger.ParseAndValidate(ledgerFile, data)
-	if l == nil {
-		tb.Fatalf("example ledger does not load: %v", ps.Errors())
-	}
-	srv := web.NewServer(db, st, log, slog.New(slog.NewJSONHandler(io.Discard, nil)))
-	srv.SetLedger(&web.LedgerState{Ledger: l, YAML: data, Digest: ledger.Digest(data)})
-	srv.SetReady(true)
-	keys, err := vault.GenerateKeys()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv.Vault = vault.NewService(db, log, keys, func() (*ledger.Ledger, string) {
-		st := srv.Ledger()
-		return st.Ledger, st.Digest
-	})
-	srv.Provisions = provision.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
-	srv.Incidents = breach.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
-	srv.Complaints = complaint.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
-	srv.Processors = processor.New(db, log, srv.Vault.LedgerFunc())
-	srv.Receipts = receipt.New(db, log, srv.Vault.LedgerFunc())
-	srv.Requests = requests.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
-	srv.Requests.Provisions = srv.Provisions
-	srv.Requests.Receipts = srv.Receipts
-	srv.Requests.Signer = key
+	ts := newTestServer(tb, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	srv, db := ts.srv, ts.db
 	// The consent page needs a relay for its codes; mail goes to a real
 	// SMTP server on loopback, never out.
 	relay := smtptest.Start(tb)
@@ -104,7 +53,7 @@ func newFuzzServer(tb testing.TB) *fuzzServer {
 	// hour, or the fuzzer would only ever meet the limit.
 	web.SetPortalLimit(srv, 1<<30)
 
-	fs := &fuzzServer{srv: srv, handler: srv.Handler(), db: db, tokens: map[hogo.Role]string{}}
+	fs := &fuzzServer{srv: srv, handler: srv.Handler(), db: db}
 	fs.count = func(table string) int64 {
 		var n int64
 		if err := db.Read.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
@@ -112,17 +61,7 @@ func newFuzzServer(tb testing.TB) *fuzzServer {
 		}
 		return n
 	}
-	for _, r := range hogo.Roles {
-		u, _, err := st.AddUser(ctx, hogo.SystemActor, userName(r), displayName(r), r, password(r))
-		if err != nil {
-			tb.Fatalf("AddUser %s: %v", r, err)
-		}
-		secret, _, err := st.CreateToken(ctx, hogo.SystemActor, u.Name, "fuzz", 0)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		fs.tokens[r] = secret
-	}
+	fs.tokens = ts.tokens
 	return fs
 }
 

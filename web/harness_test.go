@@ -97,40 +97,52 @@ func withMail(m *smtptest.Server) harnessOption {
 // notReady leaves the server not ready, as it is during start-up.
 func notReady(h *harness) { h.srv.SetReady(false) }
 
-func newHarness(t *testing.T, opts ...harnessOption) *harness {
-	t.Helper()
+// testServer is the server every web test runs: a real SQLite store and
+// audit log, the example ledger, the vault and the services, and one user
+// and one API token per role. newHarness serves it over HTTP; the fuzz
+// targets call its handler directly.
+type testServer struct {
+	srv       *web.Server
+	db        *sqlstore.DB
+	staff     *staff.Service
+	log       *audit.Log
+	ledger    *ledger.Ledger
+	users     map[hogo.Role]*hogo.User
+	passwords map[hogo.Role]string
+	tokens    map[hogo.Role]string
+}
+
+func newTestServer(tb testing.TB, logger *slog.Logger) *testServer {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
+	db, err := sqlite.Open(ctx, tb.TempDir())
 	if err != nil {
-		t.Fatalf("sqlite.Open: %v", err)
+		tb.Fatalf("sqlite.Open: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
+	tb.Cleanup(func() { db.Close() })
 	key, err := audit.GenerateKey()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	log := audit.NewLog(db, key)
-	t.Cleanup(func() { log.Close() }) // runs before db.Close
+	tb.Cleanup(func() { log.Close() }) // runs before db.Close
 	st := staff.New(db, log)
 	st.Params = fastParams
 
 	data, err := examples.Ledgers.ReadFile(ledgerFile)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	l, ps := ledger.ParseAndValidate(ledgerFile, data)
 	if l == nil {
-		t.Fatalf("example ledger does not load: %v", ps.Errors())
+		tb.Fatalf("example ledger does not load: %v", ps.Errors())
 	}
-
-	logs := &syncBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := web.NewServer(db, st, log, logger)
 	srv.SetLedger(&web.LedgerState{Ledger: l, YAML: data, Digest: ledger.Digest(data)})
 	srv.SetReady(true)
 	keys, err := vault.GenerateKeys()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	srv.Vault = vault.NewService(db, log, keys, func() (*ledger.Ledger, string) {
 		st := srv.Ledger()
@@ -146,19 +158,30 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	srv.Requests.Receipts = srv.Receipts
 	srv.Requests.Signer = key
 
-	h := &harness{t: t, srv: srv, db: db, staff: st, log: log, ledger: l, logs: logs,
+	ts := &testServer{srv: srv, db: db, staff: st, log: log, ledger: l,
 		users: map[hogo.Role]*hogo.User{}, passwords: map[hogo.Role]string{}, tokens: map[hogo.Role]string{}}
 	for _, r := range hogo.Roles {
 		u, _, err := st.AddUser(ctx, hogo.SystemActor, userName(r), displayName(r), r, password(r))
 		if err != nil {
-			t.Fatalf("AddUser %s: %v", r, err)
+			tb.Fatalf("AddUser %s: %v", r, err)
 		}
 		secret, _, err := st.CreateToken(ctx, hogo.SystemActor, u.Name, "test", 0)
 		if err != nil {
-			t.Fatalf("CreateToken %s: %v", r, err)
+			tb.Fatalf("CreateToken %s: %v", r, err)
 		}
-		h.users[r], h.passwords[r], h.tokens[r] = u, password(r), secret
+		ts.users[r], ts.passwords[r], ts.tokens[r] = u, password(r), secret
 	}
+	return ts
+}
+
+func newHarness(t *testing.T, opts ...harnessOption) *harness {
+	t.Helper()
+	ctx := context.Background()
+	logs := &syncBuffer{}
+	ts := newTestServer(t, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	srv, st := ts.srv, ts.staff
+	h := &harness{t: t, srv: srv, db: ts.db, staff: st, log: ts.log, ledger: ts.ledger, logs: logs,
+		users: ts.users, passwords: ts.passwords, tokens: ts.tokens}
 	secret, tok, err := st.CreateToken(ctx, hogo.SystemActor, userName(hogo.RoleAdmin), "revoked", 0)
 	if err != nil {
 		t.Fatal(err)
