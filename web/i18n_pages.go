@@ -3,6 +3,7 @@ package web
 // Words of the consent, provision and incident pages.
 func init() {
 	for k, v := range map[string][2]string{
+		"portal.bad_form":           {"送信された内容をフォームとして読み取れませんでした。お手数ですが、このページのフォームから送信し直してください。", "What was sent could not be read as a form; please send it again from the form on this page."},
 		"consents.title":            {"同意の記録", "Consents"},
 		"consents.back":             {"本人のページへ", "Back to the principal"},
 		"consents.history":          {"同意の履歴", "Consent history"},

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -60,8 +61,15 @@ func (s *Server) portalGate(w http.ResponseWriter, r *http.Request, p *page, tmp
 		return false
 	}
 	if err := portalBody(w, r); err != nil {
-		p.Error = T(p.Lang, tooLarge)
-		s.render(w, r, http.StatusRequestEntityTooLarge, tmpl, p)
+		// Too large, or a body that is not a form at all (bad
+		// percent-encoding, a broken multipart): each is said as it is.
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) || errors.Is(err, multipart.ErrMessageTooLarge) {
+			p.Error = T(p.Lang, tooLarge)
+			s.render(w, r, http.StatusRequestEntityTooLarge, tmpl, p)
+			return false
+		}
+		p.Error = T(p.Lang, "portal.bad_form")
+		s.render(w, r, http.StatusBadRequest, tmpl, p)
 		return false
 	}
 	return true

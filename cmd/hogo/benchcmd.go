@@ -59,6 +59,7 @@ type benchLoad struct {
 type benchReport struct {
 	Workload       string  `json:"workload"`
 	Store          string  `json:"store"`
+	Nodes          int     `json:"nodes"`
 	Principals     int     `json:"principals"`
 	Clients        int     `json:"clients"`
 	DurationS      float64 `json:"duration_s"`
@@ -82,19 +83,21 @@ const benchMarker = "hogo-bench.json"
 
 func cmdBench(ctx context.Context, e *env, workload string, args []string) error {
 	fs := e.newFlags("bench "+workload,
-		"使い方: hogo bench "+workload+" [--principals N] [--duration 10s] [--clients N] [--db URL | --data DIR] [--json]\n"+
+		"使い方: hogo bench "+workload+" [--principals N] [--duration 10s] [--clients N] [--db URL [--nodes N] | --data DIR] [--json]\n"+
 			"合成の組織（デモ組織と求職者 N 人。Shift_JIS の CSV から hogo import で登録）を作ってサーバで提供し、"+
 			benchWhatJa[workload]+"の毎秒件数と p50・p99 を、同じ実行で測った素のデータベース処理（基準）と並べて表示します。"+
-			"既定では一時ディレクトリの SQLite を使い、終了後に削除します。",
-		"Usage: hogo bench "+workload+" [--principals N] [--duration 10s] [--clients N] [--db URL | --data DIR] [--json]\n"+
+			"既定では一時ディレクトリの SQLite を使い、終了後に削除します。--nodes N（--db と共に）は同じスキーマでサーバを N 台起動し、負荷を順に振り分けます。",
+		"Usage: hogo bench "+workload+" [--principals N] [--duration 10s] [--clients N] [--db URL [--nodes N] | --data DIR] [--json]\n"+
 			"Builds a synthetic organisation (the demo organisation and N job seekers imported from a Shift_JIS CSV through hogo import), "+
 			"serves it and measures "+benchWhatEn[workload]+": requests per second, p50 and p99, beside the bare database work (the baseline) "+
-			"measured in the same run. By default on SQLite in a temporary directory, removed after.")
+			"measured in the same run. By default on SQLite in a temporary directory, removed after. --nodes N (with --db) starts N server nodes "+
+			"on the same schema and spreads the load over them round-robin.")
 	principals := fs.Int("principals", 100000, "job seekers in the synthetic organisation")
 	duration := fs.Duration("duration", 10*time.Second, "how long each load runs (hogo's, then the baseline's)")
 	clients := fs.Int("clients", defaultBenchClients, "concurrent HTTP clients, each sending its next request when the last is answered")
 	dbURL := fs.String("db", "", "PostgreSQL URL, postgres://USER@HOST:5432/DB: run on a schema of its own there, dropped after")
 	data := fs.String("data", "", "keep the SQLite data set in DIR and reuse it next time (default: a temporary directory, removed after)")
+	nodes := fs.Int("nodes", 1, "server nodes to start on the same PostgreSQL schema (with --db), the load spread over them round-robin")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -103,6 +106,10 @@ func cmdBench(ctx context.Context, e *env, workload string, args []string) error
 	if len(pos) != 0 || *principals < 1 || *duration <= 0 || *clients < 1 || (*dbURL != "" && *data != "") {
 		fs.Usage()
 		return fail(2, "%s", e.p.msg("bench.flags"))
+	}
+	if *nodes < 1 || (*nodes > 1 && *dbURL == "") {
+		fs.Usage()
+		return fail(2, "%s", e.p.msg("bench.nodes"))
 	}
 
 	start := time.Now()
@@ -123,6 +130,13 @@ func cmdBench(ctx context.Context, e *env, workload string, args []string) error
 		return err
 	}
 	defer s.m.Close()
+	if *nodes > 1 {
+		stop, err := serveNodes(ctx, s, cfg, *nodes)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	var count int
 	if err := s.m.db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM principals`).Scan(&count); err != nil {
 		return err
@@ -130,13 +144,13 @@ func cmdBench(ctx context.Context, e *env, workload string, args []string) error
 	setup := time.Since(start)
 
 	fmt.Fprintln(e.io.err, e.p.msg("bench.loading", duration.String()))
-	e0, b0 := s.m.log.Stats()
+	e0, b0 := s.auditStats()
 	api, base, err := benchWorkloads[workload](ctx, s, benchLoad{clients: *clients, d: *duration, seekers: seekers})
 	if err != nil {
 		return err
 	}
-	e1, b1 := s.m.log.Stats()
-	rep := benchReport{Workload: workload, Store: store, Principals: count, Clients: *clients, DurationS: duration.Seconds(),
+	e1, b1 := s.auditStats()
+	rep := benchReport{Workload: workload, Store: store, Nodes: *nodes, Principals: count, Clients: *clients, DurationS: duration.Seconds(),
 		SetupS: benchRound(setup.Seconds(), 2), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Throughput: benchRound(api.RPS, 1), P50ms: benchMS(api.P50), P99ms: benchMS(api.P99), Requests: api.Requests,
 		BaseThroughput: benchRound(base.RPS, 1), BaseP50ms: benchMS(base.P50), BaseP99ms: benchMS(base.P99), BaseRequests: base.Requests,
@@ -150,6 +164,9 @@ func cmdBench(ctx context.Context, e *env, workload string, args []string) error
 		return enc.Encode(rep)
 	}
 	fmt.Fprintln(e.io.out, e.p.msg("bench.head", workload, benchStoreName(store), benchCommas(count), rep.Clients, duration.Seconds(), rep.SetupS))
+	if *nodes > 1 {
+		fmt.Fprintln(e.io.out, e.p.msg("bench.nodes.line", *nodes))
+	}
 	fmt.Fprintln(e.io.out, e.p.msg("bench.line", e.p.msg("bench."+workload), benchCommas(int(math.Round(api.RPS))), rep.P50ms, rep.P99ms,
 		benchCommas(int(math.Round(base.RPS))), rep.BaseP50ms, rep.BaseP99ms, rep.Ratio))
 	fmt.Fprintln(e.io.out, e.p.msg("bench.base."+workload))
@@ -252,7 +269,7 @@ func benchReadLoads(ctx context.Context, s *served, w benchLoad) (api, base load
 		return api, base, errors.New("the organisation has no principals")
 	}
 	api, err = runLoad(ctx, w.clients, w.d, func(rnd *rand.Rand) *http.Request {
-		r, _ := http.NewRequest("GET", s.m.URL+"/api/v1/principals/"+s.ids[rnd.IntN(len(s.ids))]+"?purpose=job_matching", nil)
+		r, _ := http.NewRequest("GET", s.url()+"/api/v1/principals/"+s.ids[rnd.IntN(len(s.ids))]+"?purpose=job_matching", nil)
 		r.Header.Set("Authorization", "Bearer "+s.token)
 		return r
 	})
@@ -308,7 +325,7 @@ func benchWriteLoads(ctx context.Context, s *served, w benchLoad) (api, base loa
 		return b
 	}
 	api, err = runLoad(ctx, w.clients, w.d, func(rnd *rand.Rand) *http.Request {
-		r, _ := http.NewRequest("POST", s.m.URL+"/api/v1/principals", bytes.NewReader(body()))
+		r, _ := http.NewRequest("POST", s.url()+"/api/v1/principals", bytes.NewReader(body()))
 		r.Header.Set("Authorization", "Bearer "+s.token)
 		r.Header.Set("Content-Type", "application/json")
 		return r
@@ -386,7 +403,7 @@ func benchLookupLoads(ctx context.Context, s *served, w benchLoad) (api, base lo
 		return b
 	}
 	apiReq := func(rnd *rand.Rand) *http.Request {
-		r, _ := http.NewRequest("POST", s.m.URL+"/api/v1/principals/search", bytes.NewReader(body(rnd)))
+		r, _ := http.NewRequest("POST", s.url()+"/api/v1/principals/search", bytes.NewReader(body(rnd)))
 		r.Header.Set("Authorization", "Bearer "+s.token)
 		r.Header.Set("Content-Type", "application/json")
 		return r

@@ -89,6 +89,68 @@ func TestBenchCommand(t *testing.T) {
 	}
 }
 
+// benchJobJSON runs "hogo bench import|erase|disclosure|sweep … --json"
+// and checks that every key in want is present and positive.
+func benchJobJSON(t *testing.T, want []string, args ...string) map[string]any {
+	t.Helper()
+	code, out, errs := hogoRun(t, "", append(append([]string{"bench"}, args...), "--json")...)
+	if code != 0 {
+		t.Fatalf("hogo bench %s: exit %d\n%s", strings.Join(args, " "), code, errs)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("hogo bench %s: not JSON: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	for _, k := range append([]string{"principals", "setup_s", "gomaxprocs", "seconds"}, want...) {
+		if v, ok := rep[k].(float64); !ok || v <= 0 {
+			t.Errorf("hogo bench %s: %s is %v\n%s", args[0], k, rep[k], out)
+		}
+	}
+	if rep["workload"] != args[0] {
+		t.Errorf("workload %v, want %s", rep["workload"], args[0])
+	}
+	return rep
+}
+
+// TestBenchJobs runs import, erase, disclosure and sweep on small
+// organisations, and checks their figures and baselines.
+func TestBenchJobs(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	rate := []string{"throughput", "baseline_seconds", "baseline_throughput", "ratio"}
+	rep := benchJobJSON(t, append(rate, "rows"), "import", "--principals", "500")
+	if rep["rows"].(float64) != 500 || rep["store"] != "sqlite" {
+		t.Errorf("import: %v", rep)
+	}
+	rep = benchJobJSON(t, append(rate, "erased"), "erase", "--principals", "500")
+	if rep["erased"].(float64) < 250 {
+		t.Errorf("erase: %v", rep)
+	}
+	rep = benchJobJSON(t, []string{"baseline_seconds", "ratio", "records", "answers", "archive_bytes"}, "disclosure", "--principals", "200", "--records", "40")
+	if rep["records"].(float64) < 40 || rep["answers"].(float64) != benchAnswers {
+		t.Errorf("disclosure: %v", rep)
+	}
+	rep = benchJobJSON(t, []string{"throughput", "p50_ms", "p99_ms", "baseline_p50_ms", "baseline_p99_ms", "p99_ratio", "records", "erased_records", "erased_principals", "reads"},
+		"sweep", "--principals", "200", "--records", "2000", "--duration", "300ms")
+	// 400 synthetic principals of five records, one in twenty due.
+	if rep["erased_records"].(float64) != 100 || rep["erased_principals"].(float64) != 20 {
+		t.Errorf("sweep: %v", rep)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("the temporary data sets were left behind: %v", left)
+	}
+	// The human form, in Japanese.
+	code, out, errs := hogoRun(t, "", "--lang", "ja", "bench", "import", "--principals", "50")
+	if code != 0 || !strings.Contains(out, "行/秒") || !strings.Contains(out, "基準") {
+		t.Errorf("hogo bench import in Japanese: exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, args := range [][]string{{"erase", "--principals", "1"}, {"sweep", "--records", "0"}, {"sweep", "--db", "postgres://x"}, {"read", "--nodes", "2"}} {
+		if code, _, _ := hogoRun(t, "", append([]string{"bench"}, args...)...); code != 2 {
+			t.Errorf("hogo bench %v: exit %d, want 2", args, code)
+		}
+	}
+}
+
 // TestBenchPostgres runs "hogo bench read --db" on a schema of its own,
 // and checks that the schema is gone after.
 func TestBenchPostgres(t *testing.T) {
@@ -118,9 +180,20 @@ func TestBenchPostgres(t *testing.T) {
 	}
 	before := schemas()
 	rep := benchJSON(t, "read", "--principals", "300", "--duration", "500ms", "--json", "--db", base)
-	if rep["store"] != "postgres" {
-		t.Errorf("store %v", rep["store"])
+	if rep["store"] != "postgres" || rep["nodes"] != 1.0 {
+		t.Errorf("store %v, nodes %v", rep["store"], rep["nodes"])
 	}
+	// Three nodes on the same schema, the load spread over them.
+	rep = benchJSON(t, "read", "--principals", "300", "--duration", "500ms", "--json", "--db", base, "--nodes", "3")
+	if rep["nodes"] != 3.0 || rep["audit_entries_per_commit"].(float64) <= 0 {
+		t.Errorf("--nodes 3: %v", rep)
+	}
+	benchJSON(t, "lookup", "--principals", "300", "--duration", "300ms", "--json", "--db", base, "--nodes", "3")
+	rate := []string{"throughput", "baseline_seconds", "baseline_throughput", "ratio"}
+	if rep := benchJobJSON(t, rate, "import", "--principals", "300", "--db", base); rep["store"] != "postgres" {
+		t.Errorf("import on PostgreSQL: %v", rep)
+	}
+	benchJobJSON(t, rate, "erase", "--principals", "300", "--db", base)
 	for _, s := range schemas() {
 		if !slices.Contains(before, s) {
 			t.Errorf("schema %s was left behind", s)

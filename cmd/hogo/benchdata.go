@@ -3,16 +3,23 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/text/encoding/japanese"
 
+	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/postgres"
+	"hogo.example.jp/hogo/sqlite"
+	"hogo.example.jp/hogo/sqlstore"
+	"hogo.example.jp/hogo/vault"
 )
 
 // The synthetic organisation of "hogo bench" and of the whole-system
@@ -72,10 +79,8 @@ func seeker(i int) [8]string {
 	}
 }
 
-// writeSJIS writes n rows × 8 items of job_seeker data as Shift_JIS CSV.
-func writeSJIS(path string, n int) error { return writeSJISFrom(path, 0, n) }
-
-// writeSJISFrom writes job seekers from to from+n-1.
+// writeSJISFrom writes job seekers from to from+n-1, 8 items each, as
+// Shift_JIS CSV.
 func writeSJISFrom(path string, from, n int) error {
 	f, err := os.Create(path)
 	if err != nil {
@@ -150,4 +155,152 @@ func pgBenchConfig(ctx context.Context, base, dir string) (Config, func(), error
 		return Config{}, nil, fmt.Errorf("keys: %s", strings.TrimSpace(errb.String()))
 	}
 	return cfg, drop, nil
+}
+
+// openBenchStore opens cfg's store directly, for the baselines and the
+// synthetic rows.
+func openBenchStore(ctx context.Context, cfg Config) (*sqlstore.DB, error) {
+	if cfg.DB != "" {
+		return postgres.Open(ctx, cfg.DB)
+	}
+	return sqlite.Open(ctx, cfg.Data)
+}
+
+// rawImport is the baseline of the import: the same job seekers (from to
+// from+n-1) written to the same Shift_JIS CSV in dir, then read back,
+// decoded and INSERTed as a principal row and a record row holding the
+// items as plain JSON, vault.ImportBatch rows a transaction, with no
+// check, data key, encryption, blind index or audit. It returns the time
+// from opening the CSV to the last commit; the rows (IDs after every ID
+// hogo makes) are deleted after, also after a failure.
+func rawImport(ctx context.Context, cfg Config, dir string, from, n int) (took time.Duration, err error) {
+	path := filepath.Join(dir, fmt.Sprintf("raw-seekers-%d.csv", from))
+	defer os.Remove(path)
+	if err := writeSJISFrom(path, from, n); err != nil {
+		return 0, err
+	}
+	db, err := openBenchStore(ctx, cfg)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	run := rawPrefix + "i" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-"
+	defer func() {
+		// The baseline's rows are not hogo's: remove them.
+		for _, q := range []string{`DELETE FROM records WHERE principal_id >= $1 AND principal_id < $2`, `DELETE FROM principals WHERE id >= $1 AND id < $2`} {
+			if _, derr := db.Write.ExecContext(context.WithoutCancel(ctx), q, run, run[:len(run)-1]+"."); derr != nil && err == nil {
+				err = derr
+			}
+		}
+	}()
+	key := make([]byte, 80) // about a wrapped data key's size
+	start := time.Now()
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	rd := csv.NewReader(japanese.ShiftJIS.NewDecoder().Reader(bufio.NewReaderSize(f, 1<<20)))
+	if _, err := rd.Read(); err != nil { // the header
+		return 0, err
+	}
+	row := 0
+	for done := false; !done; {
+		tx, err := db.Write.BeginTx(ctx, nil)
+		if err != nil {
+			return 0, err
+		}
+		for k := 0; k < vault.ImportBatch; k++ {
+			rec, err := rd.Read()
+			if err == io.EOF {
+				done = true
+				break
+			}
+			if err != nil {
+				tx.Rollback()
+				return 0, err
+			}
+			items := make(map[string]string, len(seekerItems))
+			for j, id := range seekerItems {
+				items[id] = rec[j]
+			}
+			b, _ := json.Marshal(items)
+			pid := run + strconv.Itoa(row)
+			row++
+			now := time.Now().UnixNano()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO principals (id, wrapped_key, created_at, updated_at) VALUES ($1, $2, $3, $4)`, pid, key, now, now); err != nil {
+				tx.Rollback()
+				return 0, err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO records (principal_id, id, category, source, acquired_at, purposes, notice_version, sealed, lookups, version, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+				pid, pid+"-r", "job_seeker", "paper_form", now, "job_matching", "", b, []byte{}, 1, now, now); err != nil {
+				tx.Rollback()
+				return 0, err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return 0, err
+		}
+	}
+	took = time.Since(start)
+	if row != n {
+		return took, fmt.Errorf("the raw import read %d rows, want %d", row, n)
+	}
+	return took, nil
+}
+
+// synthesise writes, straight into the SQLite store in data, n/5 further
+// job seekers with five records each, whose wrapped keys and sealed
+// records are copies of a real one's so rows have their real sizes. One
+// principal in twenty closed their application on 2026-03-01 (due under
+// six months' retention), one in twenty on 2026-10-01 (not yet due), the
+// rest are open. It returns the number of due records. Their IDs begin
+// with "zz".
+func synthesise(ctx context.Context, data string, n int) (due int, err error) {
+	db, err := sqlite.Open(ctx, data)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var key, sealed []byte
+	var purposes, notice string
+	if err := db.Read.QueryRowContext(ctx, `SELECT p.wrapped_key, r.sealed, r.purposes, r.notice_version FROM principals p JOIN records r ON r.principal_id = p.id LIMIT 1`).
+		Scan(&key, &sealed, &purposes, &notice); err != nil {
+		return 0, err
+	}
+	principals := n / 5
+	acquired := time.Date(2024, 4, 1, 9, 0, 0, 0, hogo.Tokyo).UnixNano()
+	const chunk = 50_000
+	for start := 0; start < principals; start += chunk {
+		end := min(start+chunk, principals)
+		if err := func() error {
+			tx, err := db.Write.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
+			// IDs in the vault's alphabet, 26 characters, after the real ones.
+			if _, err := tx.ExecContext(ctx, `WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2)
+			INSERT INTO principals (id, wrapped_key, created_at, updated_at) SELECT printf('zz%024d', i), $3, $4, $4 FROM s`,
+				start, end, key, acquired); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `WITH RECURSIVE s(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < $2),
+			k(j) AS (VALUES (1), (2), (3), (4), (5))
+			INSERT INTO records (principal_id, id, category, source, acquired_at, purposes, notice_version, sealed, lookups, created_at, updated_at, events)
+			SELECT printf('zz%024d', i), printf('r%025d', j), 'job_seeker', 'web_form', $3 + j * 86400000000000, $4, $5, $6, x'', $3, $3,
+				CASE i % 20 WHEN 0 THEN 'application_closed=2026-03-01' WHEN 1 THEN 'application_closed=2026-10-01' ELSE '' END
+			FROM s, k ORDER BY 1, 2`, start, end, acquired, purposes, notice, sealed); err != nil {
+				return err
+			}
+			return tx.Commit()
+		}(); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := db.Write.ExecContext(ctx, `ANALYZE`); err != nil {
+		return 0, err
+	}
+	return (principals + 19) / 20 * 5, nil
 }

@@ -94,11 +94,60 @@ func runLoad(ctx context.Context, clients int, d time.Duration, req func(rnd *ra
 }
 
 // served is a server over a synthetic organisation, with a manager's API
-// token and the IDs of up to 100,000 of its principals.
+// token and the IDs of up to 100,000 of its principals. With more nodes
+// (serveNodes), the loads spread their requests over them round-robin.
 type served struct {
 	m     *Main
 	token string
 	ids   []string
+	// urls are the nodes' base URLs, m's first; nil means m's alone.
+	urls []string
+	rr   atomic.Uint64
+	// more are the nodes beside m (serveNodes).
+	more []*Main
+}
+
+// auditStats sums the audit log's entries and commits over the nodes.
+func (s *served) auditStats() (entries, commits int64) {
+	for _, m := range append([]*Main{s.m}, s.more...) {
+		e, c := m.log.Stats()
+		entries, commits = entries+e, commits+c
+	}
+	return entries, commits
+}
+
+// url is the base URL of the node the next request goes to.
+func (s *served) url() string {
+	if len(s.urls) < 2 {
+		return s.m.URL
+	}
+	return s.urls[(s.rr.Add(1)-1)%uint64(len(s.urls))]
+}
+
+// serveNodes starts n-1 further server nodes on cfg's PostgreSQL schema,
+// each a Main on a port of its own, beside s.m; the loads then spread
+// their requests over the n nodes. The function returned stops the
+// further nodes; on an error what started is stopped.
+func serveNodes(ctx context.Context, s *served, cfg Config, n int) (func(), error) {
+	s.urls = []string{s.m.URL}
+	stop := func() {
+		for _, m := range s.more {
+			m.Close()
+		}
+	}
+	for range n - 1 {
+		c := cfg
+		c.Demo, c.Migrate, c.Addr = false, false, "127.0.0.1:0"
+		m := &Main{Config: c}
+		if err := m.Run(ctx); err != nil {
+			m.Close()
+			stop()
+			return nil, err
+		}
+		s.more = append(s.more, m)
+		s.urls = append(s.urls, m.URL)
+	}
+	return stop, nil
 }
 
 // serveBench starts a server on cfg, makes a manager's token and gathers
@@ -121,21 +170,92 @@ func serveBench(ctx context.Context, cfg Config) (s *served, err error) {
 		return s, err
 	}
 	s.token = secret
+	s.ids, err = principalIDs(ctx, m, 100000)
+	return s, err
+}
+
+// principalIDs are the IDs of up to limit of m's principals, in order.
+func principalIDs(ctx context.Context, m *Main, limit int) ([]string, error) {
+	var ids []string
 	after := ""
-	for len(s.ids) < 100000 {
-		keys, err := m.db.PrincipalKeys(ctx, after, 5000)
+	for len(ids) < limit {
+		keys, err := m.db.PrincipalKeys(ctx, after, min(5000, limit-len(ids)))
 		if err != nil {
-			return s, err
+			return nil, err
 		}
 		if len(keys) == 0 {
 			break
 		}
 		for _, k := range keys {
-			s.ids = append(s.ids, k.ID)
+			ids = append(ids, k.ID)
 		}
 		after = keys[len(keys)-1].ID
 	}
-	return s, nil
+	return ids, nil
+}
+
+// pacedReads reads s's principals (ids) from clients goroutines, each
+// waiting pace between requests, until stop is closed, and returns the
+// latencies, sorted.
+func pacedReads(ctx context.Context, s *served, ids []string, clients int, pace time.Duration, stop <-chan struct{}) ([]time.Duration, error) {
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	lat := make([][]time.Duration, clients)
+	var failed atomic.Value
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rnd := rand.New(rand.NewPCG(uint64(c), 11))
+			for {
+				select {
+				case <-stop:
+					return
+				case <-ctx.Done():
+					return
+				case <-time.After(pace):
+				}
+				r, _ := http.NewRequestWithContext(ctx, "GET", s.url()+"/api/v1/principals/"+ids[rnd.IntN(len(ids))]+"?purpose=job_matching", nil)
+				r.Header.Set("Authorization", "Bearer "+s.token)
+				t0 := time.Now()
+				resp, err := client.Do(r)
+				if err != nil {
+					failed.Store(err.Error())
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					failed.Store(fmt.Sprintf("status %d", resp.StatusCode))
+					return
+				}
+				lat[c] = append(lat[c], time.Since(t0))
+			}
+		}()
+	}
+	wg.Wait()
+	if f := failed.Load(); f != nil {
+		return nil, fmt.Errorf("reads: %v", f)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	slices.Sort(all)
+	return all, nil
+}
+
+// pct is the p-th quantile (0 to 1) of the sorted latencies l.
+func pct(l []time.Duration, p float64) time.Duration {
+	if len(l) == 0 {
+		return 0
+	}
+	return l[min(len(l)-1, int(float64(len(l))*p))]
 }
 
 // serveRaw serves h on a loopback port of its own, for the baselines: a

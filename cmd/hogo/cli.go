@@ -86,6 +86,10 @@ func commands() []command {
 		{"bench read", cmdBenchRead},
 		{"bench write", cmdBenchWrite},
 		{"bench lookup", cmdBenchLookup},
+		{"bench import", cmdBenchImport},
+		{"bench erase", cmdBenchErase},
+		{"bench disclosure", cmdBenchDisclosure},
+		{"bench sweep", cmdBenchSweep},
 		{"version", cmdVersion},
 	}
 }

@@ -42,6 +42,10 @@ var cliMessages = map[string][2]string{
   bench read       合成組織で監査付き読み取りの性能を素の DB と比べて測る
   bench write      合成組織で API による登録の性能を素の INSERT と比べて測る
   bench lookup     合成組織でメールアドレス検索の性能を素の索引検索と比べて測る
+  bench import     hogo import の速さを同じ行の素の INSERT と比べて測る
+  bench erase      本人の消去の速さを素の DELETE と比べて測る
+  bench disclosure 開示請求への回答の時間を本人の行の素の読み取りと比べて測る
+  bench sweep      保存期間の消去の時間と、その間の読み取りの p99 を平常時と比べて測る
   version          バージョンを表示する
 
 各コマンドの詳細: hogo コマンド --help
@@ -79,6 +83,10 @@ Commands:
   bench read       measure audited reads on a synthetic organisation against the raw database
   bench write      measure creating principals through the API against raw INSERTs
   bench lookup     measure lookups by e-mail against a raw index lookup
+  bench import     measure hogo import against raw INSERTs of the same rows
+  bench erase      measure erasing principals against raw DELETEs
+  bench disclosure measure answering a disclosure request against a raw read of the rows
+  bench sweep      measure a retention sweep and the reads' p99 during it against idle
   version          print the version
 
 Details: hogo COMMAND --help
@@ -145,7 +153,21 @@ Details: hogo COMMAND --help
 	"bench.lookup":       {"監査付きメールアドレス検索", "audited lookup by e-mail"},
 	"bench.base.read":    {"基準: 同じ行を素のハンドラで読む（トークン・利用目的の判定・復号・監査なし）", "baseline: the same row read by a bare handler (no token, purpose decision, decryption or audit)"},
 	"bench.base.write":   {"基準: 同じ本文を素のハンドラで受け、本人と記録の行を平文のまま 1 件ずつのトランザクションで INSERT（検査・暗号化・ブラインドインデックス・監査なし）", "baseline: the same body taken by a bare handler and INSERTed as a principal row and a record row in plain JSON, one transaction each (no check, encryption, blind index or audit)"},
-	"bench.base.lookup":  {"基準: 同じブラインドインデックスで索引を引き、封印された行を素のハンドラで読む（トークン・判定・復号・監査なし）", "baseline: the same blind index probed and the sealed rows read by a bare handler (no token, decision, decryption or audit)"},
+	"bench.nodes":        {"--nodes は 1 以上で指定し、2 以上は --db（PostgreSQL）と共に指定してください", "--nodes must be at least 1, and above 1 needs --db (PostgreSQL)"},
+	"bench.nodes.line":   {"サーバ %d 台（同じスキーマ）に順に振り分け。基準は素のハンドラ 1 つ", "spread round-robin over %d server nodes on the same schema; the baseline is one bare handler"},
+	"bench.job.flags":    {"--principals は正の値（erase は 2 以上）、--records は 5 以上、--duration は正の値で指定してください", "--principals must be positive (at least 2 for erase), --records at least 5 and --duration positive"},
+	"bench.job.head":     {"hogo bench %s — %s、本人 %s 人（準備 %.1f 秒）", "hogo bench %s — %s, %s principals (setup %.1f s)"},
+	"bench.import.line":  {"hogo import: %s 行を %.2f 秒、%s 行/秒（基準 %.2f 秒、%s 行/秒、比 %.2f）", "hogo import: %s rows in %.2f s, %s rows/s (baseline %.2f s, %s rows/s, ratio %.2f)"},
+	"bench.erase.line":   {"監査付き消去: 本人 %s 人を %.2f 秒、%s 人/秒（基準 %.2f 秒、%s 人/秒、比 %.2f）", "audited erasure: %s principals in %.2f s, %s/s (baseline %.2f s, %s/s, ratio %.2f)"},
+	"bench.disclosure.line": {"開示請求への回答（記録 %s 件）: %.2f 秒（%d 回の中央値、アーカイブ %.1f MB。基準 %.4f 秒、比 %.4f）",
+		"answering a disclosure request (%s records): %.2f s (median of %d, archive %.1f MB; baseline %.4f s, ratio %.4f)"},
+	"bench.sweep.line": {"記録 %s 件のスイープ: %.2f 秒、記録 %s 件（本人 %s 人）を消去。その間の読み取り p50 %.2f ms p99 %.2f ms（基準の平常時 p50 %.2f ms p99 %.2f ms、p99 は %.1f 倍）",
+		"sweep of %s records: %.2f s, %s records (%s principals) erased; reads during it p50 %.2f ms p99 %.2f ms (idle baseline p50 %.2f ms p99 %.2f ms, p99 %.1f×)"},
+	"bench.base.import":     {"基準: 同じ Shift_JIS の CSV を読み、本人と記録の行を平文の JSON のまま同じ件数ずつのトランザクションで INSERT（検査・暗号化・ブラインドインデックス・監査なし）", "baseline: the same Shift_JIS CSV read and INSERTed as principal and record rows in plain JSON, as many rows a transaction (no check, encryption, blind index or audit)"},
+	"bench.base.erase":      {"基準: 同じ人数の別の本人の記録と本人の行を 10,000 人ずつのトランザクションで DELETE（判定・鍵の破棄・ブラインドインデックス・消去記録・監査なし）", "baseline: as many other principals' record and principal rows DELETEd, 10,000 a transaction (no decision, key destruction, blind index, tombstone or audit)"},
+	"bench.base.disclosure": {"基準: 同じ本人の封印された行をストアから読む（復号・書類作成・監査・メールなし）", "baseline: the same principal's sealed rows read from the store (no decryption, documents, audit or mail)"},
+	"bench.base.sweep":      {"基準: 同じ読み取り（4 クライアント、5 ms 間隔）をスイープの前に平常時として測る", "baseline: the same reads (4 clients, 5 ms apart) measured idle before the sweep"},
+	"bench.base.lookup":     {"基準: 同じブラインドインデックスで索引を引き、封印された行を素のハンドラで読む（トークン・判定・復号・監査なし）", "baseline: the same blind index probed and the sealed rows read by a bare handler (no token, decision, decryption or audit)"},
 }
 
 func detectLang(args []string) string {
@@ -263,4 +285,8 @@ var flagHelp = map[string]string{
 	"concurrent HTTP clients, each sending its next request when the last is answered":                       "同時に接続する HTTP クライアントの数（それぞれ応答を受けてから次のリクエストを送る）",
 	"PostgreSQL URL, postgres://USER@HOST:5432/DB: run on a schema of its own there, dropped after":          "PostgreSQL の URL（postgres://USER@HOST:5432/DB）。専用のスキーマを作って測り、終了後に削除する",
 	"keep the SQLite data set in DIR and reuse it next time (default: a temporary directory, removed after)": "SQLite のデータを DIR に残し、次回に再利用する（既定: 一時ディレクトリに作り、終了後に削除）",
+	"server nodes to start on the same PostgreSQL schema (with --db), the load spread over them round-robin": "同じ PostgreSQL スキーマで起動するサーバの台数（--db と共に）。負荷を順に振り分ける",
+	"records the principal holds when the disclosure requests are answered":                                  "開示請求に回答する時点で本人が持つ記録の件数",
+	"records written straight into the store for the sweep, one principal in twenty of them due":             "スイープのためにストアへ直接書き込む記録の件数（本人の 20 人に 1 人が消去の対象）",
+	"how long the reads are measured idle, before the sweep":                                                 "スイープの前に平常時の読み取りを測る時間",
 }

@@ -57,13 +57,31 @@ func seed(b *testing.B) string {
 
 // BenchmarkVaultImportSJIS reports the import that made the data set:
 // N rows × 8 items of Shift_JIS CSV, checked, encrypted (a data key per
-// principal), indexed and audited, through "hogo import".
+// principal), indexed and audited, through "hogo import"; and its
+// baseline, measured once in the same run on the same store (rawImport,
+// as "hogo bench import"): the same CSV read and its rows INSERTed in
+// plain JSON, as many a transaction, and deleted after.
 func BenchmarkVaultImportSJIS(b *testing.B) {
-	seed(b)
+	dir := seed(b)
+	rawOnce.Do(func() {
+		rawTime, rawErr = rawImport(context.Background(), Config{Data: filepath.Join(dir, "data")}, dir, 0, seedRows)
+	})
+	if rawErr != nil {
+		b.Fatal(rawErr)
+	}
 	b.ReportMetric(seedTime.Seconds(), "s/import")
 	b.ReportMetric(float64(seedRows)/seedTime.Seconds(), "rows/s")
+	b.ReportMetric(rawTime.Seconds(), "baseline-s")
+	b.ReportMetric(float64(seedRows)/rawTime.Seconds(), "baseline-rows/s")
+	b.ReportMetric(rawTime.Seconds()/seedTime.Seconds(), "ratio")
 	b.ReportMetric(float64(seedRows), "rows")
 }
+
+var (
+	rawOnce sync.Once
+	rawTime time.Duration
+	rawErr  error
+)
 
 func serveSeed(b *testing.B, dbURL string) *served {
 	dir := seed(b)
@@ -223,28 +241,26 @@ func BenchmarkVaultLookup(b *testing.B) {
 
 // BenchmarkVaultErase100k measures erasing 100,000 principals (keys,
 // records, lookups, tombstones and one audit entry each), in calls of
-// 10,000.
+// 10,000, against the baseline in the same run (benchErase, as "hogo bench
+// erase"): DELETEing 100,000 other principals' record and principal rows,
+// 10,000 a transaction.
 func BenchmarkVaultErase100k(b *testing.B) {
 	s := serveSeed(b, "")
 	const n = 100_000
-	if len(s.ids) < n {
-		b.Skipf("the data set has only %d principals", len(s.ids))
+	ids, err := principalIDs(context.Background(), s.m, 2*n)
+	if err != nil {
+		b.Fatal(err)
 	}
-	v := s.m.Server.Vault
-	a := hogo.Actor{UserID: 2, Name: "manager", Role: hogo.RoleManager}
-	ids := s.ids[len(s.ids)-n:]
+	if len(ids) < 2*n {
+		b.Skipf("the data set has only %d principals (%d needed)", len(ids), 2*n)
+	}
 	b.ResetTimer()
-	start := time.Now()
-	for i := 0; i < n; i += 10000 {
-		if err := v.Erase(context.Background(), a, ids[i:i+10000], "benchmark"); err != nil {
-			b.Fatal(err)
-		}
-	}
-	el := time.Since(start)
+	api, base, err := benchErase(context.Background(), s, ids, benchEraseBatch)
 	b.StopTimer()
-	b.ReportMetric(el.Seconds(), "s/100k")
-	// The erased are gone for good.
-	if _, err := s.m.db.GetPrincipal(context.Background(), ids[0]); hogo.ErrorCode(err) != hogo.ENOTFOUND {
-		b.Fatalf("erased principal still readable: %v", err)
+	if err != nil {
+		b.Fatal(err)
 	}
+	b.ReportMetric(api.Seconds(), "s/100k")
+	b.ReportMetric(base.Seconds(), "baseline-s/100k")
+	b.ReportMetric(base.Seconds()/api.Seconds(), "ratio")
 }
