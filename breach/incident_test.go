@@ -3,6 +3,7 @@ package breach_test
 import (
 	"context"
 	"errors"
+	"hogo.example.jp/hogo/testenv"
 	"strings"
 	"testing"
 	"time"
@@ -10,13 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"hogo.example.jp/hogo"
-	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/breach"
-	"hogo.example.jp/hogo/examples"
-	"hogo.example.jp/hogo/ledger"
-	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
-	"hogo.example.jp/hogo/vault"
 )
 
 // clock is a fake clock the tests move.
@@ -43,39 +39,14 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := audit.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := audit.NewLog(db, key)
-	t.Cleanup(func() { log.Close() })
-	data, err := examples.Ledgers.ReadFile("ledgers/staffing.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, ps := ledger.ParseAndValidate("staffing.yaml", data)
-	if l == nil {
-		t.Fatalf("staffing.yaml: %v", ps.Errors())
-	}
-	lf := func() (*ledger.Ledger, string) { return l, "test" }
-	keys, err := vault.GenerateKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := vault.NewService(db, log, keys, lf)
+	e := testenv.New(t)
 	c := &clock{}
 	c.at("2026-12-01 10:00")
-	svc := breach.New(db, log, v, lf)
+	svc := breach.New(e.DB, e.Log, e.Vault, e.LedgerFunc())
 	// One clock for the register and the audit log, whose entries date
 	// the timeline.
-	svc.Now, log.Now = c.now, c.now
-	return &fixture{svc: svc, db: db, clock: c, ctx: ctx}
+	svc.Now, e.Log.Now = c.now, c.now
+	return &fixture{svc: svc, db: e.DB, clock: c, ctx: e.Ctx}
 }
 
 var (

@@ -4,32 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"hogo.example.jp/hogo/testenv"
 	"strings"
 	"testing"
 	"time"
 
 	"hogo.example.jp/hogo"
-	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/complaint"
-	"hogo.example.jp/hogo/examples"
-	"hogo.example.jp/hogo/ledger"
-	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
-	"hogo.example.jp/hogo/vault"
 )
-
-func load(t *testing.T, name string) *ledger.Ledger {
-	t.Helper()
-	data, err := examples.Ledgers.ReadFile("ledgers/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, ps := ledger.ParseAndValidate(name, data)
-	if l == nil {
-		t.Fatalf("%s: %v", name, ps.Errors())
-	}
-	return l
-}
 
 // clock is a fake clock the tests move.
 type clock struct{ t time.Time }
@@ -55,30 +38,12 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := audit.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := audit.NewLog(db, key)
-	t.Cleanup(func() { log.Close() })
-	l := load(t, "staffing.yaml")
-	lf := func() (*ledger.Ledger, string) { return l, "test" }
-	keys, err := vault.GenerateKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := vault.NewService(db, log, keys, lf)
+	e := testenv.New(t)
 	c := &clock{}
 	c.at("2026-12-01 10:00")
-	svc := complaint.New(db, log, v, lf)
+	svc := complaint.New(e.DB, e.Log, e.Vault, e.LedgerFunc())
 	svc.Now = c.now
-	return &fixture{svc: svc, db: db, clock: c, ctx: ctx}
+	return &fixture{svc: svc, db: e.DB, clock: c, ctx: e.Ctx}
 }
 
 var (

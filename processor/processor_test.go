@@ -2,32 +2,16 @@ package processor_test
 
 import (
 	"context"
+	"hogo.example.jp/hogo/testenv"
 	"slices"
 	"testing"
 	"time"
 
 	"hogo.example.jp/hogo"
-	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/calendar"
-	"hogo.example.jp/hogo/examples"
-	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/processor"
-	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
 )
-
-func load(t *testing.T, name string) *ledger.Ledger {
-	t.Helper()
-	data, err := examples.Ledgers.ReadFile("ledgers/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, ps := ledger.ParseAndValidate(name, data)
-	if l == nil {
-		t.Fatalf("%s: %v", name, ps.Errors())
-	}
-	return l
-}
 
 // clock is a fake clock the tests move.
 type clock struct{ t time.Time }
@@ -52,24 +36,12 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := audit.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := audit.NewLog(db, key)
-	t.Cleanup(func() { log.Close() })
-	l := load(t, "staffing.yaml")
+	e := testenv.New(t)
 	c := &clock{}
 	c.on("2026-04-01")
-	svc := processor.New(db, log, func() (*ledger.Ledger, string) { return l, "test" })
+	svc := processor.New(e.DB, e.Log, e.LedgerFunc())
 	svc.Now = c.now
-	return &fixture{svc: svc, db: db, clock: c, ctx: ctx}
+	return &fixture{svc: svc, db: e.DB, clock: c, ctx: e.Ctx}
 }
 
 var manager = hogo.Actor{UserID: 2, Name: "manager1", Role: hogo.RoleManager}

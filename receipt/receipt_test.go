@@ -3,6 +3,7 @@ package receipt_test
 import (
 	"context"
 	"errors"
+	"hogo.example.jp/hogo/testenv"
 	"slices"
 	"testing"
 	"time"
@@ -10,26 +11,10 @@ import (
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/calendar"
-	"hogo.example.jp/hogo/examples"
-	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/receipt"
-	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
 	"hogo.example.jp/hogo/vault"
 )
-
-func load(t *testing.T, name string) *ledger.Ledger {
-	t.Helper()
-	data, err := examples.Ledgers.ReadFile("ledgers/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, ps := ledger.ParseAndValidate(name, data)
-	if l == nil {
-		t.Fatalf("%s: %v", name, ps.Errors())
-	}
-	return l
-}
 
 // valid is a receipt that passes; each case changes one thing.
 func valid() receipt.Input {
@@ -42,7 +27,7 @@ func valid() receipt.Input {
 // TestCheck: what a receipt record must hold, each refusal naming its
 // field.
 func TestCheck(t *testing.T) {
-	l := load(t, "staffing.yaml")
+	l, _ := testenv.Ledger(t, "staffing.yaml")
 	today, _ := calendar.ParseDate("2026-04-01")
 	p := vault.NewID(time.Now())
 	for _, c := range []struct {
@@ -114,22 +99,10 @@ type fixture struct {
 
 func newFixture(t *testing.T, now time.Time) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := audit.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := audit.NewLog(db, key)
-	t.Cleanup(func() { log.Close() })
-	l := load(t, "staffing.yaml")
-	svc := receipt.New(db, log, func() (*ledger.Ledger, string) { return l, "test" })
+	e := testenv.New(t)
+	svc := receipt.New(e.DB, e.Log, e.LedgerFunc())
 	svc.Now = func() time.Time { return now }
-	return &fixture{svc: svc, db: db, log: log, ctx: ctx}
+	return &fixture{svc: svc, db: e.DB, log: e.Log, ctx: e.Ctx}
 }
 
 // TestRecord: a record is kept 3 years (1 with a contract), names only

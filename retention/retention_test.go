@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hogo.example.jp/hogo/testenv"
 	"strconv"
 	"testing"
 	"time"
@@ -12,10 +13,8 @@ import (
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/breach"
 	"hogo.example.jp/hogo/calendar"
-	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/retention"
-	"hogo.example.jp/hogo/sqlite"
 	"hogo.example.jp/hogo/sqlstore"
 	"hogo.example.jp/hogo/vault"
 )
@@ -52,34 +51,14 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, _ := audit.GenerateKey()
-	log := audit.NewLog(db, key)
-	t.Cleanup(func() { log.Close() })
-	keys, err := vault.GenerateKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := examples.Ledgers.ReadFile("ledgers/staffing.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, ps := ledger.ParseAndValidate("staffing.yaml", data)
-	if l == nil {
-		t.Fatal(ps.Errors())
-	}
-	lf := func() (*ledger.Ledger, string) { return l, ledger.Digest(data) }
-	cl := &crashing{Log: log}
-	v := vault.NewService(db, cl, keys, lf)
-	r := retention.New(db, cl, v, lf)
+	e := testenv.New(t)
+	lf := e.LedgerFunc()
+	cl := &crashing{Log: e.Log}
+	v := vault.NewService(e.DB, cl, e.Keys, lf)
+	r := retention.New(e.DB, cl, v, lf)
 	now := func() time.Time { return time.Date(2026, 11, 24, 10, 0, 0, 0, hogo.Tokyo) }
 	v.Now, r.Now = now, now
-	return &fixture{t: t, ctx: ctx, db: db, log: cl, v: v, r: r, mgr: hogo.Actor{UserID: 2, Name: "manager1", Role: hogo.RoleManager}, lf: lf}
+	return &fixture{t: t, ctx: e.Ctx, db: e.DB, log: cl, v: v, r: r, mgr: hogo.Actor{UserID: 2, Name: "manager1", Role: hogo.RoleManager}, lf: lf}
 }
 
 // seeker registers a job seeker acquired a year ago; closed, when given,
