@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -53,6 +54,16 @@ type benchLoad struct {
 	// seekers is how many job seekers were imported: user0@example.jp
 	// to user{seekers-1}@example.jp exist.
 	seekers int
+	// profiling, when set, stops the CPU profile once hogo's load is
+	// over, so that the baseline is not in it.
+	profiling func()
+}
+
+// apiDone ends what only hogo's load needed.
+func (w benchLoad) apiDone() {
+	if w.profiling != nil {
+		w.profiling()
+	}
 }
 
 // benchReport is the JSON of "hogo bench … --json".
@@ -99,6 +110,7 @@ func cmdBench(ctx context.Context, e *env, workload string, args []string) error
 	data := fs.String("data", "", "keep the SQLite data set in DIR and reuse it next time (default: a temporary directory, removed after)")
 	nodes := fs.Int("nodes", 1, "server nodes to start on the same PostgreSQL schema (with --db), the load spread over them round-robin")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of hogo's load (server and clients, one process) to FILE for go tool pprof")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -145,7 +157,19 @@ func cmdBench(ctx context.Context, e *env, workload string, args []string) error
 
 	fmt.Fprintln(e.io.err, e.p.msg("bench.loading", duration.String()))
 	e0, b0 := s.auditStats()
-	api, base, err := benchWorkloads[workload](ctx, s, benchLoad{clients: *clients, d: *duration, seekers: seekers})
+	load := benchLoad{clients: *clients, d: *duration, seekers: seekers}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		load.profiling = pprof.StopCPUProfile
+	}
+	api, base, err := benchWorkloads[workload](ctx, s, load)
 	if err != nil {
 		return err
 	}
@@ -276,6 +300,7 @@ func benchReadLoads(ctx context.Context, s *served, w benchLoad) (api, base load
 	if err != nil {
 		return api, base, err
 	}
+	w.apiDone()
 	db := s.m.db
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /raw/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -333,6 +358,7 @@ func benchWriteLoads(ctx context.Context, s *served, w benchLoad) (api, base loa
 	if err != nil {
 		return api, base, err
 	}
+	w.apiDone()
 	db := s.m.db
 	key := make([]byte, 80) // about a wrapped data key's size
 	mux := http.NewServeMux()
@@ -425,6 +451,7 @@ func benchLookupLoads(ctx context.Context, s *served, w benchLoad) (api, base lo
 	if err != nil {
 		return api, base, err
 	}
+	w.apiDone()
 	db, keys := s.m.db, s.m.Server.Vault.Keys()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /raw/search", func(w http.ResponseWriter, r *http.Request) {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -74,10 +77,13 @@ func TestBenchCommand(t *testing.T) {
 	}
 
 	// The human form, in Japanese.
-	code, out, errs := hogoRun(t, "", "--lang", "ja", "bench", "read", "--principals", "2000", "--duration", "300ms", "--data", dir)
+	// With a CPU profile of hogo's load.
+	prof := filepath.Join(t.TempDir(), "read.prof")
+	code, out, errs := hogoRun(t, "", "--lang", "ja", "bench", "read", "--principals", "2000", "--duration", "300ms", "--data", dir, "--cpuprofile", prof)
 	if code != 0 || !strings.Contains(out, "監査付き読み取り: ") || !strings.Contains(out, "件/秒") || !strings.Contains(out, "基準") {
 		t.Errorf("hogo bench read in Japanese: exit %d\n%s\n%s", code, out, errs)
 	}
+	checkProfile(t, prof)
 	// A directory that is not a data set of hogo bench is refused.
 	other := t.TempDir()
 	os.WriteFile(filepath.Join(other, "keep.txt"), []byte("mine"), 0o600)
@@ -198,5 +204,27 @@ func TestBenchPostgres(t *testing.T) {
 		if !slices.Contains(before, s) {
 			t.Errorf("schema %s was left behind", s)
 		}
+	}
+}
+
+// checkProfile reads back a CPU profile: gzip-compressed protobuf whose
+// string table names functions of hogo's server.
+func checkProfile(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("no CPU profile: %v", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("the CPU profile is not gzip: %v", err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("reading the CPU profile: %v", err)
+	}
+	if !bytes.Contains(b, []byte("hogo.example.jp/hogo/")) {
+		t.Errorf("the CPU profile (%d bytes) names no function of hogo", len(b))
 	}
 }
