@@ -42,7 +42,12 @@ type Progress struct {
 	rows        int
 	drawn       bool
 	finished    bool
+
+	unitJa, unitEn string // what is counted: 行 / rows by default
 }
+
+// SetUnit names what Update's count counts (default 行, rows).
+func (p *Progress) SetUnit(ja, en string) { p.unitJa, p.unitEn = ja, en }
 
 // NewProgress returns a progress bar on w for an input of total bytes (0 or
 // less when unknown), in lang ("ja" or "en"). When terminal is false (see
@@ -104,10 +109,14 @@ func (p *Progress) draw(now time.Time) {
 	if el := now.Sub(p.start).Seconds(); el > 0 {
 		rate = float64(p.rows) / el
 	}
+	ja, en := p.unitJa, p.unitEn
+	if ja == "" {
+		ja, en = "行", "rows"
+	}
 	if p.lang == "en" {
-		fmt.Fprintf(&b, "%s rows  %s rows/s", thousands(int64(p.rows)), thousands(int64(rate)))
+		fmt.Fprintf(&b, "%s %s  %s %s/s", thousands(int64(p.rows)), en, thousands(int64(rate)), en)
 	} else {
-		fmt.Fprintf(&b, "%s行  %s行/秒", thousands(int64(p.rows)), thousands(int64(rate)))
+		fmt.Fprintf(&b, "%s%s  %s%s/秒", thousands(int64(p.rows)), ja, thousands(int64(rate)), ja)
 	}
 	b.WriteString("\x1b[K") // clear what a longer earlier line left
 	io.WriteString(p.w, b.String())

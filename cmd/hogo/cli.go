@@ -76,6 +76,7 @@ func commands() []command {
 		{"keys retire", cmdKeysRetire},
 		{"calendar holidays", cmdCalendarHolidays},
 		{"breach deadlines", cmdBreachDeadlines},
+		{"anonymize", cmdAnonymize},
 		{"notice render", cmdNoticeRender},
 		{"notice check", cmdNoticeCheck},
 		{"retention preview", cmdRetentionPreview},
