@@ -183,6 +183,7 @@ type Tx interface {
 	IncidentWriter
 	ComplaintWriter
 	RetentionWriter
+	DatasetWriter
 }
 
 // AuditWrite is a change and the audit entries that record it. The store

@@ -62,6 +62,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("AuditPrune", func(t *testing.T) { testAuditPrune(t, h) })
 	t.Run("AuditPruneLink", func(t *testing.T) { testAuditPruneLink(t, h) })
 	t.Run("Notice", func(t *testing.T) { testNotice(t, h) })
+	t.Run("Datasets", func(t *testing.T) { testDatasets(t, h) })
 }
 
 func wantCode(t *testing.T, err error, code string) {

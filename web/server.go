@@ -23,6 +23,7 @@ import (
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/breach"
 	"hogo.example.jp/hogo/complaint"
+	"hogo.example.jp/hogo/datasets"
 	"hogo.example.jp/hogo/jobs"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/processor"
@@ -74,6 +75,9 @@ type Server struct {
 	Processors *processor.Service
 	// Receipts records personal data received (APPI Art. 30).
 	Receipts *receipt.Service
+	// Datasets creates anonymised information and publishes its item
+	// categories (APPI Art. 43).
+	Datasets *datasets.Service
 	// Complaints is the complaint desk (APPI Art. 40).
 	Complaints *complaint.Service
 	// Retention erases data whose retention ended (APPI Art. 22) and

@@ -15,9 +15,9 @@ import (
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/anonymize"
+	"hogo.example.jp/hogo/datasets"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/tabular"
-	"hogo.example.jp/hogo/vault"
 )
 
 // anonymizeReport is the JSON of "hogo anonymize --json".
@@ -47,6 +47,7 @@ type anonymizeReport struct {
 	Utility        anonymize.Utility `json:"utility"`
 	Hierarchies    map[string]string `json:"hierarchies"`
 	Unusual        map[string]int    `json:"unusual_rows"`
+	Dataset        string            `json:"dataset_id,omitempty"`
 }
 
 func cmdAnonymize(ctx context.Context, e *env, args []string) error {
@@ -76,6 +77,7 @@ func cmdAnonymize(ctx context.Context, e *env, args []string) error {
 	category := fs.String("category", "", "read the table from the vault instead: the records of this ledger category (needs --purpose)")
 	purpose := fs.String("purpose", "", "with --category: the declared purpose the records are read for (each read is audited)")
 	ledgerFile := fs.String("ledger", "", "ledger YAML (default: the one the server stored)")
+	title := fs.String("title", "", "with --category: the title of the record of the creation")
 	sf := addStoreFlags(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -111,11 +113,23 @@ func cmdAnonymize(ctx context.Context, e *env, args []string) error {
 		return fail(2, "%s", e.p.msg("anon.suppress"))
 	}
 	var tab *anonymize.Table
-	var types map[string]string // --category: item ID → ledger item type
+	var res *anonymize.Result
+	var hs map[string]*anonymize.Hierarchy
+	from := map[string]string{}
+	datasetID := ""
 	if *category != "" {
-		tab, types, err = vaultTable(ctx, e, sf, *ledgerFile, *category, *purpose, splitCols(*qi), splitCols(*sens))
+		if *hdir != "" || *generate != "" {
+			return fail(2, "%s", e.p.msg("anon.vaulthier"))
+		}
+		sp := datasets.Spec{Title: *title, Category: *category, Purpose: *purpose, QI: splitCols(*qi), Sensitive: splitCols(*sens),
+			K: *k, L: *l, LEntropy: *lEntropy, T: *t, SuppressPct: *suppress}
+		d, run, types, err := createDataset(ctx, sf, *ledgerFile, sp)
 		if err != nil {
 			return err
+		}
+		tab, res, hs, datasetID = run.Table, run.Result, run.Methods, d.ID
+		for q := range hs {
+			from[q] = "generated:" + types[q]
 		}
 		*input = "vault:" + *category
 	} else {
@@ -128,44 +142,38 @@ func cmdAnonymize(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-	}
-	cfg := anonymize.Config{QI: splitCols(*qi), Sensitive: splitCols(*sens), K: *k, L: *l, LEntropy: *lEntropy, T: *t,
-		Suppress: *suppress / 100, Metric: anonymize.Metric(*metric), Exhaustive: *exhaustive, Hierarchies: map[string]*anonymize.Hierarchy{}}
-	from := map[string]string{}
-	if *hdir != "" {
-		if err := loadHierarchies(*hdir, cfg.QI, cfg.Hierarchies, from); err != nil {
-			return err
-		}
-	}
-	if *generate != "" {
-		if err := generateHierarchies(tab, *generate, cfg.Hierarchies, from); err != nil {
-			return err
-		}
-	}
-	// From the vault, each quasi-identifier without a hierarchy file gets
-	// the one its item type calls for.
-	for _, q := range cfg.QI {
-		if t, ok := types[q]; ok && cfg.Hierarchies[q] == nil {
-			h, err := anonymize.ForItemType(t, q, tab.Column(q), 0)
-			if err != nil {
+		cfg := anonymize.Config{QI: splitCols(*qi), Sensitive: splitCols(*sens), K: *k, L: *l, LEntropy: *lEntropy, T: *t,
+			Suppress: *suppress / 100, Metric: anonymize.Metric(*metric), Exhaustive: *exhaustive, Hierarchies: map[string]*anonymize.Hierarchy{}}
+		if *hdir != "" {
+			if err := loadHierarchies(*hdir, cfg.QI, cfg.Hierarchies, from); err != nil {
 				return err
 			}
-			cfg.Hierarchies[q] = h
-			from[q] = "generated:" + t
 		}
+		if *generate != "" {
+			if err := generateHierarchies(tab, *generate, cfg.Hierarchies, from); err != nil {
+				return err
+			}
+		}
+		terminal := false
+		if ef, ok := e.io.err.(*os.File); ok {
+			terminal = tabular.IsTerminal(ef)
+		}
+		bar := tabular.NewProgress(e.io.err, 0, terminal, e.p.lang)
+		bar.SetUnit("節点", "nodes")
+		cfg.Progress = func(done, total int) { bar.Update(0, done) }
+		res, err = anonymize.Anonymize(tab, cfg)
+		bar.Finish()
+		if err != nil {
+			return err
+		}
+		hs = cfg.Hierarchies
 	}
-	terminal := false
-	if ef, ok := e.io.err.(*os.File); ok {
-		terminal = tabular.IsTerminal(ef)
-	}
-	bar := tabular.NewProgress(e.io.err, 0, terminal, e.p.lang)
-	bar.SetUnit("節点", "nodes")
-	cfg.Progress = func(done, total int) { bar.Update(0, done) }
-	res, err := anonymize.Anonymize(tab, cfg)
-	bar.Finish()
-	if err != nil {
-		return err
-	}
+	cfg := struct {
+		QI, Sensitive []string
+		K             int
+		L, T          float64
+		LEntropy      bool
+	}{splitCols(*qi), splitCols(*sens), *k, *l, *t, *lEntropy}
 	written, err := writeAtomic(*out, func(w io.Writer) (int, error) { return res.Write(w, tab) })
 	if err != nil {
 		return err
@@ -174,7 +182,7 @@ func cmdAnonymize(ctx context.Context, e *env, args []string) error {
 		K: cfg.K, L: cfg.L, T: cfg.T, SuppressLimit: *suppress, Suppressed: res.Suppressed,
 		SearchMS: math.Round(float64(res.Search.Microseconds())) / 1000, Generalization: res.Generalization(), Heights: map[string]int{},
 		Nodes: res.Nodes, Evaluated: res.Evaluated, Exhaustive: res.Exhaustive, Metric: string(res.Metric), Score: res.Score,
-		RiskBefore: res.Before, RiskAfter: res.After, Utility: res.Utility, Hierarchies: from, Unusual: res.Unusual}
+		RiskBefore: res.Before, RiskAfter: res.After, Utility: res.Utility, Hierarchies: from, Unusual: res.Unusual, Dataset: datasetID}
 	if cfg.L > 0 {
 		rep.LModel = "distinct"
 		if cfg.LEntropy {
@@ -182,7 +190,7 @@ func cmdAnonymize(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	for _, q := range cfg.QI {
-		rep.Heights[q] = cfg.Hierarchies[q].Height() - 1
+		rep.Heights[q] = hs[q].Height() - 1
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.io.out)
@@ -332,71 +340,34 @@ func printAnonymizeReport(e *env, r *anonymizeReport) {
 	fmt.Fprintln(w, p.msg("anon.utility", r.Utility.Loss, r.Utility.Entropy, r.Utility.Discernibility))
 	fmt.Fprintln(w, p.msg("anon.search", r.SearchMS, benchCommas(r.Evaluated), benchCommas(r.Nodes), r.Metric))
 	fmt.Fprintln(w, p.msg("anon.wrote", r.Output, benchCommas(r.RowsOut)))
+	if r.Dataset != "" {
+		fmt.Fprintln(w, p.msg("anon.dataset", r.Dataset))
+	}
 }
 
-// vaultTable reads the records of a category for a declared purpose (each
-// principal's read audited, as hogo export does) into a table holding only
-// the quasi-identifiers and sensitive attributes, named by item ID: the
-// other items, the individual numbers and other identification codes, and
-// the principal and record IDs that would link the result back (則34 (1)–(3))
-// never enter it. An identification code, or a contact item, given as a
-// quasi-identifier is refused: it must be removed whole.
-func vaultTable(ctx context.Context, e *env, sf storeFlags, ledgerFile, category, purpose string, qi, sens []string) (*anonymize.Table, map[string]string, error) {
+// createDataset creates anonymised information from the vault through
+// the datasets service, as the console does: the records read for the
+// purpose (audited), the steps of 則34, the method information sealed
+// apart, the item categories published, one audited record of the
+// creation. It returns the item types of the quasi-identifiers.
+func createDataset(ctx context.Context, sf storeFlags, ledgerFile string, sp datasets.Spec) (*hogo.Dataset, *datasets.Run, map[string]string, error) {
 	wv, err := openVault(ctx, sf, ledgerFile)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer wv.Close()
 	a := cliActor()
 	a.Role = hogo.RoleManager
-	u := vault.Use{Purpose: purpose}
-	c, cols, err := wv.vault.ExportColumns(ctx, a, category, u)
+	svc := datasets.New(wv.db, wv.vault, wv.keys, wv.log, func() (*ledger.Ledger, string) { return wv.ledger, "" })
+	d, run, err := svc.Create(ctx, a, sp)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	types := map[string]string{}
-	want := append(slices.Clone(qi), sens...)
-	pick := make([]int, len(want))
-	for i, id := range want {
-		var it *ledger.Item
-		for _, x := range c.Items {
-			if x.ID == id {
-				it = x
-			}
+	if c := wv.ledger.Category(sp.Category); c != nil {
+		for _, it := range c.Items {
+			types[it.ID] = string(it.Type)
 		}
-		if it == nil {
-			return nil, nil, fail(2, "%s", e.p.msg("anon.noitem", id, category))
-		}
-		switch it.Type {
-		case ledger.TypeMyNumber, ledger.TypeCode:
-			return nil, nil, fail(2, "%s", e.p.msg("anon.code", id))
-		case ledger.TypeEmail, ledger.TypePhone, ledger.TypeURL, ledger.TypeFile:
-			return nil, nil, fail(2, "%s", e.p.msg("anon.contact", id))
-		}
-		if it.Identifier && (it.Type == ledger.TypeText || it.Type == ledger.TypeKana) {
-			return nil, nil, fail(2, "%s", e.p.msg("anon.name", id))
-		}
-		j := slices.Index(cols, id)
-		if j < 0 {
-			return nil, nil, fail(2, "%s", e.p.msg("anon.unreadable", id, purpose))
-		}
-		pick[i] = j + 2 // after principal_id and record_id
-		types[id] = string(it.Type)
 	}
-	tab := &anonymize.Table{Header: want, Comma: ','}
-	_, err = wv.vault.Export(ctx, a, c.ID, u, 0, func(cells []string) error {
-		row := make([]string, len(pick))
-		for i, j := range pick {
-			row[i] = cells[j]
-		}
-		tab.Rows = append(tab.Rows, row)
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(tab.Rows) == 0 {
-		return nil, nil, fail(1, "%s", e.p.msg("anon.empty", category, purpose))
-	}
-	return tab, types, nil
+	return d, run, types, nil
 }

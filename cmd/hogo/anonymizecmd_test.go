@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hogo.example.jp/hogo/anonymize"
+	"hogo.example.jp/hogo/sqlite"
 )
 
 const adultData = "../../../shared/data/adult"
@@ -163,8 +164,19 @@ func TestAnonymizeFromVault(t *testing.T) {
 	var rep struct {
 		Rows        int               `json:"rows"`
 		Hierarchies map[string]string `json:"hierarchies"`
+		Dataset     string            `json:"dataset_id"`
 	}
 	json.Unmarshal([]byte(stdout), &rep)
+	// The creation is recorded, with its items published.
+	db, err := sqlite.Open(context.Background(), cfg.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := db.ListDatasets(context.Background())
+	db.Close()
+	if err != nil || len(ds) != 1 || ds[0].ID != rep.Dataset || len(ds[0].Items) != 2 || len(ds[0].Steps) != 5 {
+		t.Errorf("the creation's record: %v %+v (report names %q)", err, ds, rep.Dataset)
+	}
 	if rep.Rows < 400 || rep.Hierarchies["birth_date"] != "generated:date" || rep.Hierarchies["address"] != "generated:address" {
 		t.Errorf("report: %s", stdout)
 	}

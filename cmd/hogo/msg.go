@@ -151,12 +151,8 @@ Details: hogo COMMAND --help
 	"anon.k":             {"--k に 1 以上の整数を指定してください（各区分が少なくとも k 行を持つようにします）", "--k needs a whole number of 1 or more (every class will hold at least k rows)"},
 	"anon.suppress":      {"--suppress は 0 から 100 までの百分率で指定してください", "--suppress is a percentage from 0 to 100"},
 	"anon.both":          {"--input と --category はどちらか一方を指定してください", "give either --input or --category, not both"},
-	"anon.noitem":        {"%s は種別 %s の項目ではありません", "%s is not an item of the category %s"},
-	"anon.code":          {"%s は個人識別符号（個人番号等）です。匿名加工情報からは全部を削除します（規則第34条第2号）。--qi と --sensitive から外してください", "%s is an identification code (an individual number or the like): anonymised information leaves it out whole (PPC rules Art. 34(ii)); take it out of --qi and --sensitive"},
-	"anon.contact":       {"%s は連絡先等の本人を特定できる記述です。削除してください（規則第34条第1号）", "%s is a contact detail that identifies the person: leave it out (PPC rules Art. 34(i))"},
-	"anon.name":          {"%s は本人を特定するための記述（氏名等）です。削除してください（規則第34条第1号）", "%s identifies the person (a name or the like): leave it out (PPC rules Art. 34(i))"},
-	"anon.unreadable":    {"%s は利用目的 %s では読めない項目です", "%s cannot be read for the purpose %s"},
-	"anon.empty":         {"種別 %s に利用目的 %s で読める記録がありません", "the category %s has no records readable for the purpose %s"},
+	"anon.vaulthier":     {"--category では一般化の階層は台帳の項目の型から作ります。--hierarchies と --generate は使えません", "with --category the hierarchies come from the ledger's item types: --hierarchies and --generate do not apply"},
+	"anon.dataset":       {"作成記録 %s を残し、項目をポータルで公表しました（個人情報保護法第43条第3項）", "recorded the creation as %s and published its item categories on the portal (APPI Art. 43(3))"},
 	"anon.head":          {"hogo anonymize — %s、%s 行、準識別子 %d 列、k=%d、抑制の上限 %g%%", "hogo anonymize — %s, %s rows, %d quasi-identifiers, k=%d, suppression up to %g%%"},
 	"anon.l":             {"l-多様性: l=%g（%s）、機微な属性 %s", "l-diversity: l=%g (%s), sensitive %s"},
 	"anon.t":             {"t-近接性: t=%g、機微な属性 %s", "t-closeness: t=%g, sensitive %s"},
@@ -235,6 +231,7 @@ func (p printer) msg(key string, args ...any) string {
 
 // flagHelp is the Japanese for each flag description, keyed by the English.
 var flagHelp = map[string]string{
+	"with --category: the title of the record of the creation":                                     "--category と共に: 作成記録の表題",
 	"read the table from the vault instead: the records of this ledger category (needs --purpose)": "表の代わりに保管庫から読む: この台帳の種別の記録（--purpose が必要）",
 	"with --category: the declared purpose the records are read for (each read is audited)":        "--category と共に: 記録を読む利用目的（台帳に定めたもの。読み取りは監査ログに記録）",
 	"the table to anonymise (CSV)":                                                                                  "匿名加工する表（CSV）",

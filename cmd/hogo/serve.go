@@ -19,6 +19,7 @@ import (
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/breach"
 	"hogo.example.jp/hogo/complaint"
+	"hogo.example.jp/hogo/datasets"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/jobs"
 	"hogo.example.jp/hogo/ledger"
@@ -200,6 +201,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Server.Complaints = complaint.New(db, m.log, m.Server.Vault, m.currentLedger)
 	m.Server.Processors = processor.New(db, m.log, m.currentLedger)
 	m.Server.Receipts = receipt.New(db, m.log, m.currentLedger)
+	m.Server.Datasets = datasets.New(db, m.Server.Vault, keys, m.log, m.currentLedger)
 	m.Server.Requests = requests.New(db, m.log, m.Server.Vault, m.currentLedger)
 	m.Server.Requests.Provisions = m.Server.Provisions
 	m.Server.Requests.Receipts = m.Server.Receipts

@@ -1,0 +1,76 @@
+package hogo
+
+import (
+	"context"
+	"time"
+)
+
+// Dataset is the record of anonymised information created from the vault
+// (匿名加工情報の作成, APPI Art. 43; 則34–36): what it was made of, the
+// steps of 則34 taken, the privacy models and the risk they leave, the item
+// categories published (Art. 43(3)), the processing-method information
+// (加工方法等情報) sealed apart, and the anonymised table itself.
+type Dataset struct {
+	ID    string
+	Kind  string // DatasetAnonymized
+	Title string
+	// Category and Purpose: the ledger category the records came from and
+	// the declared purpose they were read for.
+	Category string
+	Purpose  string
+	Items    []DatasetItem
+	Steps    []DatasetStep
+	// Report is the JSON of the anonymisation: models, generalisation,
+	// suppression, risk before and after, utility.
+	Report      []byte
+	Rows        int // rows in the anonymised table
+	Suppressed  int
+	CreatedAt   time.Time
+	Actor       string
+	PublishedAt time.Time // the item categories' publication (Art. 43(3))
+	// Method is the processing-method information (hierarchies, levels,
+	// parameters), sealed with MethodKey, a data key of its own wrapped by
+	// the vault's key: kept apart from the data and read only by the
+	// protection manager (Art. 43(2), 則35).
+	Method    []byte
+	MethodKey []byte
+	// Data is the anonymised table as gzip-compressed CSV (UTF-8).
+	Data []byte
+}
+
+// DatasetAnonymized is the kind of a dataset of anonymised information.
+const DatasetAnonymized = "anonymized"
+
+// DatasetItem is one published item category: the item, its names, and
+// how it was processed (e.g. 生年月日 → 年).
+type DatasetItem struct {
+	ID        string `json:"id"`
+	NameJa    string `json:"name_ja"`
+	NameEn    string `json:"name_en"`
+	ProcessJa string `json:"process_ja"`
+	ProcessEn string `json:"process_en"`
+}
+
+// DatasetStep is one step of 則34 as taken: the rule (1–5) and what was
+// done, in both languages.
+type DatasetStep struct {
+	Rule int    `json:"rule"`
+	Ja   string `json:"ja"`
+	En   string `json:"en"`
+}
+
+// DatasetService is the storage side of datasets. Lists and Get leave out
+// Data, Method and MethodKey.
+type DatasetService interface {
+	ListDatasets(ctx context.Context) ([]*Dataset, error)
+	GetDataset(ctx context.Context, id string) (*Dataset, error)
+	// DatasetData returns the gzip-compressed CSV.
+	DatasetData(ctx context.Context, id string) ([]byte, error)
+	// DatasetMethod returns the sealed method information and its key.
+	DatasetMethod(ctx context.Context, id string) (sealed, key []byte, err error)
+}
+
+// DatasetWriter is the datasets' part of a Tx.
+type DatasetWriter interface {
+	InsertDataset(ctx context.Context, d *Dataset) error
+}

@@ -1,0 +1,257 @@
+package datasets
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/anonymize"
+	"hogo.example.jp/hogo/testenv"
+	"hogo.example.jp/hogo/vault"
+)
+
+var (
+	manager = hogo.Actor{UserID: 2, Name: "keiko", Role: hogo.RoleManager}
+	auditor = hogo.Actor{UserID: 3, Name: "kansa", Role: hogo.RoleAuditor}
+	desk    = hogo.Actor{UserID: 4, Name: "madoguchi", Role: hogo.RoleDesk}
+)
+
+var wards = []string{"東京都千代田区丸の内1-1", "東京都新宿区西新宿2-8", "大阪府大阪市北区梅田3-1", "神奈川県横浜市中区本町6-50", "北海道虻田郡倶知安町北1条"}
+
+// seed creates n job seekers (fictional) with birth dates over 30 years
+// and addresses in five municipalities.
+func seed(t *testing.T, env *testenv.Env, n int) {
+	t.Helper()
+	for i := range n {
+		items := map[string]string{
+			"name": fmt.Sprintf("架空 太郎%d", i), "name_kana": "カクウ タロウ", "email": fmt.Sprintf("seeker%d@example.jp", i),
+			"phone":      fmt.Sprintf("090-1000-%04d", i),
+			"birth_date": fmt.Sprintf("%d-%02d-%02d", 1970+i%30, 1+i%12, 1+i%28),
+			"address":    fmt.Sprintf("%s-%d", wards[i%len(wards)], i),
+		}
+		if _, _, err := env.Vault.Create(env.Ctx, manager, vault.NewRecord{Category: "job_seeker", Use: vault.Use{Purpose: "job_matching"},
+			Source: "web_form", Items: items}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func newService(t *testing.T, n int) (*Service, *testenv.Env) {
+	env := testenv.New(t)
+	seed(t, env, n)
+	return New(env.DB, env.Vault, env.Keys, env.Log, env.LedgerFunc()), env
+}
+
+var spec = Spec{Title: "求職者の年代と地域", Category: "job_seeker", Purpose: "statistics", QI: []string{"birth_date", "address"}, K: 5, SuppressPct: 2}
+
+func TestCreate(t *testing.T) {
+	s, env := newService(t, 240)
+
+	// A preview keeps nothing.
+	run, err := s.Preview(env.Ctx, manager, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Report.Rows != 240 || run.Report.RiskBefore.Highest != 1 || run.Report.RiskAfter.Highest > 0.2 {
+		t.Errorf("preview report: %+v", run.Report)
+	}
+	if ds, _ := env.DB.ListDatasets(env.Ctx); len(ds) != 0 {
+		t.Errorf("a preview stored %d datasets", len(ds))
+	}
+
+	d, run, err := s.Create(env.Ctx, manager, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Title != spec.Title || d.Kind != hogo.DatasetAnonymized || d.Rows != 240-run.Report.Suppressed || d.PublishedAt.IsZero() {
+		t.Errorf("dataset: %+v", d)
+	}
+	got, err := s.Get(env.Ctx, auditor, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The items published, with how each was processed.
+	if len(got.Items) != 2 || got.Items[0].NameJa != "生年月日" || got.Items[0].ProcessJa == "" || got.Items[1].NameJa != "住所" {
+		t.Errorf("items: %+v", got.Items)
+	}
+	// The five steps of 則34, in order; step 1 names what was removed.
+	if len(got.Steps) != 5 {
+		t.Fatalf("steps: %+v", got.Steps)
+	}
+	for i, st := range got.Steps {
+		if st.Rule != i+1 || st.Ja == "" || st.En == "" {
+			t.Errorf("step %d: %+v", i+1, st)
+		}
+	}
+	if !strings.Contains(got.Steps[0].Ja, "氏名") || !strings.Contains(got.Steps[0].Ja, "メールアドレス") || strings.Contains(got.Steps[0].Ja, "生年月日") {
+		t.Errorf("step 1: %s", got.Steps[0].Ja)
+	}
+	var rep Report
+	if err := json.Unmarshal(got.Report, &rep); err != nil || rep.K != 5 || rep.Generalization["birth_date"] == 0 {
+		t.Errorf("report: %v %+v", err, rep)
+	}
+
+	// The table: only the quasi-identifiers, every class of k rows or more,
+	// no personal data.
+	var csv bytes.Buffer
+	if err := s.Data(env.Ctx, manager, d.ID, &csv); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := anonymize.ReadTable(bytes.NewReader(csv.Bytes()), "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(tab.Header, ",") != "birth_date,address" || len(tab.Rows) != d.Rows {
+		t.Errorf("header %v, %d rows (record: %d)", tab.Header, len(tab.Rows), d.Rows)
+	}
+	classes := map[string]int{}
+	for _, r := range tab.Rows {
+		classes[strings.Join(r, "|")]++
+	}
+	for k, n := range classes {
+		if n < 5 {
+			t.Errorf("class %q of %d rows", k, n)
+		}
+	}
+	if strings.Contains(csv.String(), "@example.jp") || strings.Contains(csv.String(), "架空") || strings.Contains(csv.String(), "丸の内") {
+		t.Error("personal data in the anonymised table")
+	}
+
+	// The method information: sealed at rest, opened for the manager.
+	sealed, _, err := env.DB.DatasetMethod(env.Ctx, d.ID)
+	if err != nil || bytes.Contains(sealed, []byte("hierarchies")) || bytes.Contains(sealed, []byte("birth_date")) {
+		t.Errorf("the method is stored in the clear (%v)", err)
+	}
+	m, err := s.Method(env.Ctx, manager, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var method struct {
+		Spec        Spec                  `json:"spec"`
+		Levels      map[string]int        `json:"levels"`
+		Hierarchies map[string][][]string `json:"hierarchies"`
+	}
+	if err := json.Unmarshal(m, &method); err != nil || method.Spec.K != 5 || len(method.Hierarchies["address"]) == 0 {
+		t.Errorf("method: %v %s", err, m)
+	}
+
+	// Who may do what.
+	if _, err := s.Method(env.Ctx, auditor, d.ID); hogo.ErrorCode(err) != hogo.EFORBIDDEN {
+		t.Errorf("auditor read the method: %v", err)
+	}
+	if err := s.Data(env.Ctx, auditor, d.ID, io.Discard); hogo.ErrorCode(err) != hogo.EFORBIDDEN {
+		t.Errorf("auditor read the table: %v", err)
+	}
+	if _, err := s.List(env.Ctx, desk); hogo.ErrorCode(err) != hogo.EFORBIDDEN {
+		t.Errorf("desk listed: %v", err)
+	}
+	if _, _, err := s.Create(env.Ctx, auditor, spec); hogo.ErrorCode(err) != hogo.EFORBIDDEN {
+		t.Errorf("auditor created: %v", err)
+	}
+
+	// The public list carries no report, steps, actor or purpose.
+	pub, err := s.Published(env.Ctx)
+	if err != nil || len(pub) != 1 || pub[0].Actor != "" || pub[0].Report != nil || len(pub[0].Items) != 2 {
+		t.Errorf("published: %v %+v", err, pub)
+	}
+
+	// Every read of the vault and the creation were audited.
+	count := map[string]int{}
+	var es []*hogo.AuditEntry
+	for before := int64(0); ; {
+		page, err := env.DB.ListAudit(env.Ctx, hogo.AuditFilter{Limit: 1000, BeforeSeq: before})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		es = append(es, page...)
+		before = page[len(page)-1].Seq
+	}
+	for _, e := range es {
+		count[e.Action]++
+		if e.Action == "principal.export" && e.Purpose != "statistics" {
+			t.Errorf("export entry for %q", e.Purpose)
+		}
+		if e.Action == "dataset.create" && (e.Target != d.ID || e.Detail["k"] != "5") {
+			t.Errorf("create entry: %+v", e)
+		}
+	}
+	// 240 principals read by the preview and by the creation.
+	if count["principal.export"] != 480 || count["dataset.create"] != 1 || count["dataset.download"] != 1 || count["dataset.method.read"] != 1 {
+		t.Errorf("audit: %v", count)
+	}
+}
+
+func TestCreateRefuses(t *testing.T) {
+	s, env := newService(t, 12)
+	with := func(f func(*Spec)) Spec {
+		sp := spec
+		sp.QI = append([]string(nil), spec.QI...)
+		f(&sp)
+		return sp
+	}
+	cases := map[string]struct {
+		sp    Spec
+		field string
+	}{
+		"name as a quasi-identifier": {with(func(s *Spec) { s.QI = []string{"name"} }), "qi"},
+		"e-mail":                     {with(func(s *Spec) { s.QI = append(s.QI, "email") }), "qi"},
+		"unknown item":               {with(func(s *Spec) { s.QI = []string{"no_such_item"} }), "qi"},
+		"twice":                      {with(func(s *Spec) { s.QI = []string{"address", "address"} }), "qi"},
+		"no quasi-identifier":        {with(func(s *Spec) { s.QI = nil }), "qi"},
+		"k of 1":                     {with(func(s *Spec) { s.K = 1 }), "k"},
+		"k above the records":        {with(func(s *Spec) { s.K = 50 }), "k"},
+		"unknown category":           {with(func(s *Spec) { s.Category = "no_such_category" }), "category"},
+		"purpose not in the ledger":  {with(func(s *Spec) { s.Purpose = "no_such_purpose" }), "purpose"},
+		"suppression over 50 %":      {with(func(s *Spec) { s.SuppressPct = 80 }), "suppress_pct"},
+	}
+	for name, c := range cases {
+		_, _, err := s.Create(env.Ctx, manager, c.sp)
+		var he *hogo.Error
+		if !errorsAs(err, &he) || he.Code != hogo.EINVALID || he.Field != c.field {
+			t.Errorf("%s: %v, want invalid %s", name, err, c.field)
+		}
+		if err != nil && (strings.Contains(err.Error(), "架空") || strings.Contains(err.Error(), "@example.jp")) {
+			t.Errorf("%s: personal data in %v", name, err)
+		}
+	}
+	if ds, _ := env.DB.ListDatasets(env.Ctx); len(ds) != 0 {
+		t.Errorf("%d datasets stored by refused creations", len(ds))
+	}
+}
+
+func errorsAs(err error, target **hogo.Error) bool {
+	he, ok := err.(*hogo.Error)
+	if ok {
+		*target = he
+	}
+	return ok
+}
+
+// The stored table is compressed: a dataset of many rows stays small.
+func TestDataCompressed(t *testing.T) {
+	s, env := newService(t, 100)
+	d, _, err := s.Create(env.Ctx, manager, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, err := env.DB.DatasetData(env.Ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if len(gz) >= len(plain) {
+		t.Errorf("%d bytes stored for %d of CSV", len(gz), len(plain))
+	}
+}

@@ -1,0 +1,60 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"hogo.example.jp/hogo"
+)
+
+// testDatasets: a creation of anonymised information is stored whole in
+// an audited write — the record with its items and steps, the sealed method
+// apart, the table — listed newest first without the table or method, and
+// a second record with the same ID is refused, leaving nothing of it.
+func testDatasets(t *testing.T, h Harness) {
+	f := newVaultFixture(t, h)
+	ctx := f.ctx
+	if ds, err := f.db.ListDatasets(ctx); err != nil || len(ds) != 0 {
+		t.Fatalf("empty store: %v %v", ds, err)
+	}
+	_, err := f.db.GetDataset(ctx, "01J0000000000000000000000X")
+	wantCode(t, err, hogo.ENOTFOUND)
+	_, err = f.db.DatasetData(ctx, "01J0000000000000000000000X")
+	wantCode(t, err, hogo.ENOTFOUND)
+	_, _, err = f.db.DatasetMethod(ctx, "01J0000000000000000000000X")
+	wantCode(t, err, hogo.ENOTFOUND)
+
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, hogo.Tokyo)
+	mk := func(id string, at time.Time) *hogo.Dataset {
+		return &hogo.Dataset{ID: id, Kind: hogo.DatasetAnonymized, Title: "求職者の年代と地域", Category: "job_seeker", Purpose: "statistics",
+			Items: []hogo.DatasetItem{{ID: "birth_date", NameJa: "生年月日", NameEn: "Date of birth", ProcessJa: "年に丸め", ProcessEn: "to the year"}},
+			Steps: []hogo.DatasetStep{{Rule: 1, Ja: "削除しました", En: "Removed"}}, Report: []byte(`{"k":5}`), Rows: 95, Suppressed: 5,
+			CreatedAt: at, Actor: "keiko", PublishedAt: at, Method: []byte{1, 2, 3}, MethodKey: []byte{4, 5}, Data: []byte("gz")}
+	}
+	d1, d2 := mk("01J0000000000000000000000A", at), mk("01J0000000000000000000000B", at.Add(time.Hour))
+	for _, d := range []*hogo.Dataset{d1, d2} {
+		f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error { return tx.InsertDataset(ctx, d) })
+	}
+	dup := mk(d1.ID, at.Add(2*time.Hour))
+	dup.Title = "二度目"
+	wantCode(t, f.write("", func(ctx context.Context, tx hogo.Tx) error { return tx.InsertDataset(ctx, dup) }), hogo.ECONFLICT)
+
+	ds, err := f.db.ListDatasets(ctx)
+	if err != nil || len(ds) != 2 || ds[0].ID != d2.ID || ds[1].ID != d1.ID {
+		t.Fatalf("list: %v %+v", err, ds)
+	}
+	got, err := f.db.GetDataset(ctx, d1.ID)
+	if err != nil || got.Title != d1.Title || !got.CreatedAt.Equal(at) || !got.PublishedAt.Equal(at) || got.Rows != 95 || got.Suppressed != 5 ||
+		len(got.Items) != 1 || got.Items[0] != d1.Items[0] || len(got.Steps) != 1 || got.Steps[0] != d1.Steps[0] ||
+		string(got.Report) != `{"k":5}` || got.Data != nil || got.Method != nil {
+		t.Errorf("get: %v %+v", err, got)
+	}
+	if b, err := f.db.DatasetData(ctx, d1.ID); err != nil || string(b) != "gz" {
+		t.Errorf("data: %q %v", b, err)
+	}
+	if m, k, err := f.db.DatasetMethod(ctx, d1.ID); err != nil || !bytes.Equal(m, []byte{1, 2, 3}) || !bytes.Equal(k, []byte{4, 5}) {
+		t.Errorf("method: %v %v %v", m, k, err)
+	}
+}
