@@ -59,6 +59,22 @@ type DatasetStep struct {
 	En   string `json:"en"`
 }
 
+// DatasetProvision is the record of anonymised information provided to a
+// third party (Art. 43(4), 則36(2)): to whom, how, when, and when the items
+// and the method of provision were published. The recipient was told in
+// writing that the information is anonymised (the cover letter).
+type DatasetProvision struct {
+	ID               string
+	DatasetID        string
+	Recipient        string // the receiving business
+	RecipientAddress string
+	Method           string // how it is provided (提供の方法)
+	ProvidedOn       string // YYYY-MM-DD
+	CreatedAt        time.Time
+	Actor            string
+	PublishedAt      time.Time
+}
+
 // DatasetService is the storage side of datasets. Lists and Get leave out
 // Data, Method and MethodKey.
 type DatasetService interface {
@@ -68,9 +84,13 @@ type DatasetService interface {
 	DatasetData(ctx context.Context, id string) ([]byte, error)
 	// DatasetMethod returns the sealed method information and its key.
 	DatasetMethod(ctx context.Context, id string) (sealed, key []byte, err error)
+	// ListDatasetProvisions returns the provisions of a dataset ("" for
+	// all), oldest first.
+	ListDatasetProvisions(ctx context.Context, datasetID string) ([]*DatasetProvision, error)
 }
 
 // DatasetWriter is the datasets' part of a Tx.
 type DatasetWriter interface {
 	InsertDataset(ctx context.Context, d *Dataset) error
+	InsertDatasetProvision(ctx context.Context, p *DatasetProvision) error
 }

@@ -11,6 +11,7 @@ import (
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/anonymize"
+	"hogo.example.jp/hogo/letter/pdftext"
 	"hogo.example.jp/hogo/testenv"
 	"hogo.example.jp/hogo/vault"
 )
@@ -253,5 +254,71 @@ func TestDataCompressed(t *testing.T) {
 	plain, _ := io.ReadAll(zr)
 	if len(gz) >= len(plain) {
 		t.Errorf("%d bytes stored for %d of CSV", len(gz), len(plain))
+	}
+}
+
+// TestProvide: a provision publishes the items and the method, tells the
+// recipient in writing that it is anonymised information, and is audited;
+// the portal's list names no recipient.
+func TestProvide(t *testing.T) {
+	s, env := newService(t, 60)
+	d, _, err := s.Create(env.Ctx, manager, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := ProvisionInput{Recipient: "架空リサーチ株式会社", RecipientAddress: "東京都港区芝公園4-2-8", Method: "暗号化した電子ファイルを専用の受け渡しサイトで提供"}
+	p, pdf, err := s.Provide(env.Ctx, manager, d.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.DatasetID != d.ID || p.ProvidedOn == "" || p.PublishedAt.IsZero() {
+		t.Errorf("provision: %+v", p)
+	}
+	text, err := pdftext.Text(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(text), "")
+	for _, want := range []string{"匿名加工情報の提供について", "匿名加工情報であることを明示", "架空リサーチ株式会社御中", "生年月日", "住所", "第45条", "専用の受け渡しサイト", p.ID} {
+		if !strings.Contains(flat, strings.Join(strings.Fields(want), "")) {
+			t.Errorf("the cover letter lacks %q:\n%s", want, text)
+		}
+	}
+	again, err := s.Letter(env.Ctx, manager, d.ID, p.ID)
+	if err != nil || len(again) == 0 {
+		t.Errorf("letter again: %v", err)
+	}
+	if ps, err := s.Provisions(env.Ctx, auditor, d.ID); err != nil || len(ps) != 1 || ps[0].Recipient != in.Recipient {
+		t.Errorf("provisions: %v %+v", err, ps)
+	}
+	pub, err := s.PublishedProvisions(env.Ctx)
+	if err != nil || len(pub) != 1 || pub[0].Recipient != "" || pub[0].Method != in.Method {
+		t.Errorf("published: %v %+v", err, pub)
+	}
+	es, _ := env.DB.ListAudit(env.Ctx, hogo.AuditFilter{Action: "dataset.provide", Limit: 10})
+	if len(es) != 1 || es[0].Target != d.ID || es[0].Detail["provision"] != p.ID {
+		t.Errorf("audit: %+v", es)
+	}
+
+	// Refused: no recipient, no method, a past day, by the auditor, an
+	// unknown dataset.
+	for name, c := range map[string]struct {
+		a    hogo.Actor
+		id   string
+		in   ProvisionInput
+		code string
+	}{
+		"no recipient": {manager, d.ID, ProvisionInput{Method: "郵送"}, hogo.EINVALID},
+		"no method":    {manager, d.ID, ProvisionInput{Recipient: "架空商事"}, hogo.EINVALID},
+		"past day":     {manager, d.ID, ProvisionInput{Recipient: "架空商事", Method: "郵送", ProvidedOn: "2020-01-01"}, hogo.EINVALID},
+		"auditor":      {auditor, d.ID, in, hogo.EFORBIDDEN},
+		"unknown":      {manager, "01J0000000000000000000000X", in, hogo.ENOTFOUND},
+	} {
+		if _, _, err := s.Provide(env.Ctx, c.a, c.id, c.in); hogo.ErrorCode(err) != c.code {
+			t.Errorf("%s: %v, want %s", name, err, c.code)
+		}
+	}
+	if ps, _ := s.Provisions(env.Ctx, manager, ""); len(ps) != 1 {
+		t.Errorf("%d provisions after refusals", len(ps))
 	}
 }

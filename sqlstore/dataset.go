@@ -104,3 +104,37 @@ func (db *DB) DatasetMethod(ctx context.Context, id string) (sealed, key []byte,
 	}
 	return sealed, key, err
 }
+
+// InsertDatasetProvision implements hogo.DatasetWriter.
+func (t *txStore) InsertDatasetProvision(ctx context.Context, p *hogo.DatasetProvision) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO dataset_provisions (id, dataset_id, recipient, recipient_address, method, provided_on,
+		created_at, actor, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		p.ID, p.DatasetID, p.Recipient, p.RecipientAddress, p.Method, p.ProvidedOn, nanos(p.CreatedAt), p.Actor, nanos(p.PublishedAt))
+	return t.dup(err)
+}
+
+// ListDatasetProvisions implements hogo.DatasetService.
+func (db *DB) ListDatasetProvisions(ctx context.Context, datasetID string) ([]*hogo.DatasetProvision, error) {
+	q := `SELECT id, dataset_id, recipient, recipient_address, method, provided_on, created_at, actor, published_at FROM dataset_provisions`
+	var args []any
+	if datasetID != "" {
+		q += ` WHERE dataset_id = $1`
+		args = append(args, datasetID)
+	}
+	rows, err := db.Read.QueryContext(ctx, q+` ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*hogo.DatasetProvision
+	for rows.Next() {
+		p := &hogo.DatasetProvision{}
+		var created, published int64
+		if err := rows.Scan(&p.ID, &p.DatasetID, &p.Recipient, &p.RecipientAddress, &p.Method, &p.ProvidedOn, &created, &p.Actor, &published); err != nil {
+			return nil, err
+		}
+		p.CreatedAt, p.PublishedAt = fromNanos(created), fromNanos(published)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -57,4 +57,27 @@ func testDatasets(t *testing.T, h Harness) {
 	if m, k, err := f.db.DatasetMethod(ctx, d1.ID); err != nil || !bytes.Equal(m, []byte{1, 2, 3}) || !bytes.Equal(k, []byte{4, 5}) {
 		t.Errorf("method: %v %v %v", m, k, err)
 	}
+
+	// Provisions, oldest first, per dataset or all.
+	if ps, err := f.db.ListDatasetProvisions(ctx, ""); err != nil || len(ps) != 0 {
+		t.Fatalf("no provisions yet: %v %v", ps, err)
+	}
+	p1 := &hogo.DatasetProvision{ID: "01J0000000000000000000000P", DatasetID: d1.ID, Recipient: "架空リサーチ株式会社", RecipientAddress: "東京都港区",
+		Method: "電子ファイルで提供", ProvidedOn: "2026-11-30", CreatedAt: at, Actor: "keiko", PublishedAt: at}
+	p2 := *p1
+	p2.ID, p2.DatasetID, p2.CreatedAt = "01J0000000000000000000000Q", d2.ID, at.Add(time.Minute)
+	for _, p := range []*hogo.DatasetProvision{p1, &p2} {
+		f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error { return tx.InsertDatasetProvision(ctx, p) })
+	}
+	wantCode(t, f.write("", func(ctx context.Context, tx hogo.Tx) error { return tx.InsertDatasetProvision(ctx, p1) }), hogo.ECONFLICT)
+	all, err := f.db.ListDatasetProvisions(ctx, "")
+	if err != nil || len(all) != 2 || all[0].ID != p1.ID || all[0].Recipient != p1.Recipient || all[0].RecipientAddress != p1.RecipientAddress ||
+		all[0].Method != p1.Method || all[0].ProvidedOn != p1.ProvidedOn || !all[0].CreatedAt.Equal(at) || !all[0].PublishedAt.Equal(at) ||
+		all[0].Actor != p1.Actor || all[1].ID != p2.ID {
+		t.Errorf("all provisions: %v %+v", err, all)
+	}
+	one, err := f.db.ListDatasetProvisions(ctx, d2.ID)
+	if err != nil || len(one) != 1 || one[0].ID != p2.ID {
+		t.Errorf("provisions of one dataset: %v %+v", err, one)
+	}
 }
