@@ -38,8 +38,13 @@ type Dataset struct {
 	Data []byte
 }
 
-// DatasetAnonymized is the kind of a dataset of anonymised information.
-const DatasetAnonymized = "anonymized"
+// The kinds of dataset: anonymised information (匿名加工情報, Art. 2(6),
+// 43) and pseudonymised information (仮名加工情報, Art. 2(5), 41), which is
+// kept with the information removed to make it and never provided.
+const (
+	DatasetAnonymized    = "anonymized"
+	DatasetPseudonymized = "pseudonymized"
+)
 
 // DatasetItem is one published item category: the item, its names, and
 // how it was processed (e.g. 生年月日 → 年).

@@ -322,3 +322,115 @@ func TestProvide(t *testing.T) {
 		t.Errorf("%d provisions after refusals", len(ps))
 	}
 }
+
+// TestPseudonymized: principals replaced by pseudonyms keyed per dataset,
+// the items kept as held, the removed information sealed apart and opened
+// for the manager only; names, contact details and codes refused; never
+// published nor provided.
+func TestPseudonymized(t *testing.T) {
+	env := testenv.New(t)
+	env.Ledger, env.YAML = testenv.Ledger(t, "recruitment.yaml")
+	env.Vault = vault.NewService(env.DB, env.Log, env.Keys, env.LedgerFunc())
+	ids := map[string]bool{}
+	for i := range 20 {
+		id, _, err := env.Vault.Create(env.Ctx, manager, vault.NewRecord{Category: "job_seeker", Use: vault.Use{Purpose: "service_provision"},
+			Source: "web", Items: map[string]string{"name": fmt.Sprintf("架空 花子%d", i), "email": fmt.Sprintf("hanako%d@example.jp", i),
+				"birth_date": fmt.Sprintf("19%d-04-01", 70+i), "desired_conditions": "週3日・在宅可"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[id] = true
+	}
+	s := New(env.DB, env.Vault, env.Keys, env.Log, env.LedgerFunc())
+	sp := PseudoSpec{Title: "希望条件の分析", Category: "job_seeker", Purpose: "statistics", Items: []string{"birth_date", "desired_conditions"}, UsePurpose: 0}
+	d, err := s.CreatePseudonymized(env.Ctx, manager, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Kind != hogo.DatasetPseudonymized || d.Rows != 20 || len(d.Steps) != 3 || !strings.Contains(d.Steps[0].Ja, "氏名") {
+		t.Errorf("dataset: %+v", d)
+	}
+	var out bytes.Buffer
+	if err := s.Data(env.Ctx, manager, d.ID, &out); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := anonymize.ReadTable(&out, "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(tab.Header, ",") != "pseudonym,birth_date,desired_conditions" || len(tab.Rows) != 20 {
+		t.Fatalf("table: %v, %d rows", tab.Header, len(tab.Rows))
+	}
+	seen := map[string]bool{}
+	for _, r := range tab.Rows {
+		if ids[r[0]] || seen[r[0]] || !strings.HasPrefix(r[0], "P") {
+			t.Errorf("pseudonym %q: a principal ID, repeated, or malformed", r[0])
+		}
+		seen[r[0]] = true
+	}
+	if strings.Contains(out.String(), "架空") || strings.Contains(out.String(), "@example.jp") {
+		t.Error("names or e-mail addresses in pseudonymised information")
+	}
+	// The removed information maps each pseudonym to its principal.
+	raw, err := s.Method(env.Ctx, manager, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var removed struct {
+		Pseudonyms map[string]string `json:"pseudonyms"`
+	}
+	json.Unmarshal(raw, &removed)
+	for _, r := range tab.Rows {
+		if !ids[removed.Pseudonyms[r[0]]] {
+			t.Errorf("pseudonym %s maps to %q", r[0], removed.Pseudonyms[r[0]])
+		}
+	}
+	// A second dataset's pseudonyms do not link to the first's.
+	d2, err := s.CreatePseudonymized(env.Ctx, manager, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out2 bytes.Buffer
+	s.Data(env.Ctx, manager, d2.ID, &out2)
+	for p := range seen {
+		if strings.Contains(out2.String(), p) {
+			t.Errorf("pseudonym %s reused across datasets", p)
+		}
+	}
+	// Never published, never provided.
+	if pub, _ := s.Published(env.Ctx); len(pub) != 0 {
+		t.Errorf("pseudonymised information published: %+v", pub)
+	}
+	if _, _, err := s.Provide(env.Ctx, manager, d.ID, ProvisionInput{Recipient: "架空商事", Method: "郵送"}); hogo.ErrorCode(err) != hogo.EINVALID {
+		t.Errorf("provided: %v", err)
+	}
+	// Refused items and purposes.
+	for name, c := range map[string]PseudoSpec{
+		"name":           {Category: "job_seeker", Purpose: "statistics", Items: []string{"name"}},
+		"e-mail":         {Category: "job_seeker", Purpose: "statistics", Items: []string{"email"}},
+		"address":        {Category: "job_seeker", Purpose: "statistics", Items: []string{"address"}},
+		"use purpose":    {Category: "job_seeker", Purpose: "statistics", Items: []string{"birth_date"}, UsePurpose: 9},
+		"no items":       {Category: "job_seeker", Purpose: "statistics"},
+		"unknown purpos": {Category: "job_seeker", Purpose: "nope", Items: []string{"birth_date"}},
+	} {
+		if _, err := s.CreatePseudonymized(env.Ctx, manager, c); hogo.ErrorCode(err) != hogo.EINVALID {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := s.CreatePseudonymized(env.Ctx, auditor, sp); hogo.ErrorCode(err) != hogo.EFORBIDDEN {
+		t.Errorf("auditor: %v", err)
+	}
+	// A ledger without purposes of pseudonymised information refuses.
+	s2, env2 := newService(t, 3)
+	if _, err := s2.CreatePseudonymized(env2.Ctx, manager, PseudoSpec{Category: "job_seeker", Purpose: "statistics", Items: []string{"birth_date"}}); hogo.ErrorCode(err) != hogo.EINVALID {
+		t.Errorf("staffing ledger: %v", err)
+	}
+}
+
+func TestFinancialItems(t *testing.T) {
+	l, _ := testenv.Ledger(t, "recruitment.yaml")
+	it := item(l.Category("employee"), "bank_account")
+	if it == nil || PseudoEligible(it) == nil {
+		t.Errorf("the salary bank account is not refused: %+v", it)
+	}
+}

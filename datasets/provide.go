@@ -38,6 +38,10 @@ func (s *Service) Provide(ctx context.Context, a hogo.Actor, datasetID string, i
 	if err != nil {
 		return nil, nil, err
 	}
+	if d.Kind != hogo.DatasetAnonymized {
+		return nil, nil, hogo.NewError(hogo.EINVALID, "id", "仮名加工情報は第三者に提供できません（個人情報保護法第41条第6項、第42条第1項）。",
+			"pseudonymised information cannot be provided to a third party (APPI Art. 41(6), 42(1))")
+	}
 	in.Recipient, in.RecipientAddress, in.Method = strings.TrimSpace(in.Recipient), strings.TrimSpace(in.RecipientAddress), strings.TrimSpace(in.Method)
 	for _, f := range []struct {
 		name, v, ja string

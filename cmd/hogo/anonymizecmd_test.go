@@ -210,3 +210,31 @@ func TestAnonymizeFromVault(t *testing.T) {
 		}
 	}
 }
+
+// TestPseudonymizeCommand: from the vault with the recruitment ledger,
+// the table written with pseudonyms, names refused.
+func TestPseudonymizeCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports an organisation")
+	}
+	dir := t.TempDir()
+	cfg := Config{Data: filepath.Join(dir, "data"), Addr: "127.0.0.1:0", CheckpointEvery: time.Hour}
+	if _, err := makeOrg(context.Background(), cfg, dir, 0, 50); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "pseudo.csv")
+	args := []string{"--lang", "en", "pseudonymize", "--data", cfg.Data, "--ledger", "../../examples/ledgers/recruitment.yaml",
+		"--category", "job_seeker", "--purpose", "statistics", "--items", "birth_date", "-o", out}
+	code, stdout, stderr := hogoRun(t, "", args...)
+	if code != 0 || !strings.Contains(stdout, "pseudonymised information") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	_, tab := classesOf(t, out, []string{"pseudonym"})
+	if strings.Join(tab.Header, ",") != "pseudonym,birth_date" || len(tab.Rows) != 50 {
+		t.Errorf("%v, %d rows", tab.Header, len(tab.Rows))
+	}
+	args[len(args)-3] = "name"
+	if code, _, stderr := hogoRun(t, "", args...); code == 0 || !strings.Contains(stderr, "replaced by the pseudonym") {
+		t.Errorf("a name kept: exit %d %s", code, stderr)
+	}
+}

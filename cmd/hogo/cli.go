@@ -77,6 +77,7 @@ func commands() []command {
 		{"calendar holidays", cmdCalendarHolidays},
 		{"breach deadlines", cmdBreachDeadlines},
 		{"anonymize", cmdAnonymize},
+		{"pseudonymize", cmdPseudonymize},
 		{"notice render", cmdNoticeRender},
 		{"notice check", cmdNoticeCheck},
 		{"retention preview", cmdRetentionPreview},

@@ -28,6 +28,8 @@ var cliMessages = map[string][2]string{
   audit keygen     監査ログの署名鍵を作る
   import           CSV・Excel から本人を一括登録する
   export           種別の記録を利用目的に沿って書き出す
+  anonymize        表または保管庫の記録を k-匿名化する（匿名加工情報）
+  pseudonymize     保管庫の記録から仮名加工情報を作る
   keys init        個人情報の保管庫のマスター鍵を作る
   keys status      鍵暗号化鍵とデータ鍵の状態を表示する
   keys rotate      鍵暗号化鍵を更新し、データ鍵を包み直す
@@ -69,6 +71,8 @@ Commands:
   audit keygen     make an audit signing key
   import           import principals from CSV or Excel
   export           export a category's records for a purpose
+  anonymize        k-anonymise a table or the vault's records (anonymised information)
+  pseudonymize     make pseudonymised information from the vault's records
   keys init        make the vault's master keys
   keys status      show the key-encryption keys and the data keys on old ones
   keys rotate      add a new key-encryption key and re-wrap the data keys
@@ -153,6 +157,8 @@ Details: hogo COMMAND --help
 	"anon.both":          {"--input と --category はどちらか一方を指定してください", "give either --input or --category, not both"},
 	"anon.vaulthier":     {"--category では一般化の階層は台帳の項目の型から作ります。--hierarchies と --generate は使えません", "with --category the hierarchies come from the ledger's item types: --hierarchies and --generate do not apply"},
 	"anon.dataset":       {"作成記録 %s を残し、項目をポータルで公表しました（個人情報保護法第43条第3項）", "recorded the creation as %s and published its item categories on the portal (APPI Art. 43(3))"},
+	"pseudo.need":        {"--category、--purpose、--items と -o を指定してください", "--category, --purpose, --items and -o are required"},
+	"pseudo.done":        {"仮名加工情報 %s 行を %s に書き、作成記録 %s を残しました（削除情報等は分けて暗号化して保管）", "wrote %s rows of pseudonymised information to %s and recorded the creation as %s (the removed information is sealed apart)"},
 	"anon.head":          {"hogo anonymize — %s、%s 行、準識別子 %d 列、k=%d、抑制の上限 %g%%", "hogo anonymize — %s, %s rows, %d quasi-identifiers, k=%d, suppression up to %g%%"},
 	"anon.l":             {"l-多様性: l=%g（%s）、機微な属性 %s", "l-diversity: l=%g (%s), sensitive %s"},
 	"anon.t":             {"t-近接性: t=%g、機微な属性 %s", "t-closeness: t=%g, sensitive %s"},
@@ -231,9 +237,12 @@ func (p printer) msg(key string, args ...any) string {
 
 // flagHelp is the Japanese for each flag description, keyed by the English.
 var flagHelp = map[string]string{
-	"with --category: the title of the record of the creation":                                     "--category と共に: 作成記録の表題",
-	"read the table from the vault instead: the records of this ledger category (needs --purpose)": "表の代わりに保管庫から読む: この台帳の種別の記録（--purpose が必要）",
-	"with --category: the declared purpose the records are read for (each read is audited)":        "--category と共に: 記録を読む利用目的（台帳に定めたもの。読み取りは監査ログに記録）",
+	"the items to keep, comma-separated": "残す項目（カンマ区切り）",
+	"the use, by its number in the ledger's purposes of pseudonymised information (1, 2, …)":                        "利用目的（台帳の仮名加工情報の利用目的の番号: 1、2、…）",
+	"the pseudonymised table to write (CSV)":                                                                        "書き出す仮名加工情報の表（CSV）",
+	"with --category: the title of the record of the creation":                                                      "--category と共に: 作成記録の表題",
+	"read the table from the vault instead: the records of this ledger category (needs --purpose)":                  "表の代わりに保管庫から読む: この台帳の種別の記録（--purpose が必要）",
+	"with --category: the declared purpose the records are read for (each read is audited)":                         "--category と共に: 記録を読む利用目的（台帳に定めたもの。読み取りは監査ログに記録）",
 	"the table to anonymise (CSV)":                                                                                  "匿名加工する表（CSV）",
 	"quasi-identifier columns, comma-separated":                                                                     "準識別子の列（カンマ区切り）",
 	"sensitive columns for l-diversity and t-closeness, comma-separated":                                            "l-多様性と t-近接性の対象となる機微な属性の列（カンマ区切り）",
