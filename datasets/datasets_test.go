@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -432,5 +433,76 @@ func TestFinancialItems(t *testing.T) {
 	it := item(l.Category("employee"), "bank_account")
 	if it == nil || PseudoEligible(it) == nil {
 		t.Errorf("the salary bank account is not refused: %+v", it)
+	}
+}
+
+// TestStatistics: counts by prefecture and by birth year, cells under the
+// ledger's threshold (10 by default) hidden, and a lone hidden cell
+// joined by the next smallest.
+func TestStatistics(t *testing.T) {
+	s, env := newService(t, 240)
+	st, err := s.Statistics(env.Ctx, manager, StatSpec{Category: "job_seeker", Purpose: "statistics", By: []string{"address"}, Levels: map[string]int{"address": 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Threshold != 10 || st.Total != 240 || len(st.Cells) != 4 || st.Suppressed != 0 {
+		t.Fatalf("by prefecture: %+v", st)
+	}
+	counts := map[string]int{}
+	for _, c := range st.Cells {
+		counts[c.Values[0]] = c.Count
+	}
+	if counts["東京都"] != 96 || counts["大阪府"] != 48 || counts["北海道"] != 48 {
+		t.Errorf("counts: %v", counts)
+	}
+	// By birth year and prefecture every cell is small: all hidden.
+	st, err = s.Statistics(env.Ctx, manager, StatSpec{Category: "job_seeker", Purpose: "statistics", By: []string{"birth_date", "address"},
+		Levels: map[string]int{"birth_date": 2, "address": 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range st.Cells {
+		if !c.Hidden || c.Count != 0 {
+			t.Errorf("a small cell shown: %+v", c)
+		}
+	}
+	if st.Suppressed != len(st.Cells) {
+		t.Errorf("%d of %d suppressed", st.Suppressed, len(st.Cells))
+	}
+	for name, sp := range map[string]StatSpec{
+		"name":      {Category: "job_seeker", Purpose: "statistics", By: []string{"name"}},
+		"no axis":   {Category: "job_seeker", Purpose: "statistics"},
+		"bad level": {Category: "job_seeker", Purpose: "statistics", By: []string{"address"}, Levels: map[string]int{"address": 9}},
+		"sum text":  {Category: "job_seeker", Purpose: "statistics", By: []string{"address"}, Sum: "career"},
+	} {
+		if _, err := s.Statistics(env.Ctx, manager, sp); hogo.ErrorCode(err) != hogo.EINVALID {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := s.Statistics(env.Ctx, desk, StatSpec{Category: "job_seeker", Purpose: "statistics", By: []string{"address"}}); hogo.ErrorCode(err) != hogo.EFORBIDDEN {
+		t.Errorf("desk: %v", err)
+	}
+}
+
+func TestStatisticsLoneCell(t *testing.T) {
+	env := testenv.New(t)
+	for i := range 30 {
+		addr := "東京都千代田区丸の内1-" + strconv.Itoa(i)
+		if i >= 25 {
+			addr = "大阪府大阪市北区梅田3-" + strconv.Itoa(i)
+		}
+		if _, _, err := env.Vault.Create(env.Ctx, manager, vault.NewRecord{Category: "job_seeker", Use: vault.Use{Purpose: "job_matching"}, Source: "web_form",
+			Items: map[string]string{"name": "架空 一郎", "name_kana": "カクウ イチロウ", "email": fmt.Sprintf("ichiro%d@example.jp", i), "phone": "090-2000-0000", "address": addr}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := New(env.DB, env.Vault, env.Keys, env.Log, env.LedgerFunc())
+	st, err := s.Statistics(env.Ctx, manager, StatSpec{Category: "job_seeker", Purpose: "statistics", By: []string{"address"}, Levels: map[string]int{"address": 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 大阪府 (5) is under 10; 東京都 (25) would give it away from the total.
+	if st.Suppressed != 2 || st.Cells[0].Hidden != true || st.Cells[1].Hidden != true {
+		t.Errorf("%+v", st)
 	}
 }

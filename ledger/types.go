@@ -93,7 +93,7 @@ type Ledger struct {
 	Anonymized             *AnonymizedPolicy    `yaml:"anonymized"`
 	Pseudonymized          *PseudonymizedPolicy `yaml:"pseudonymized"`
 	PersonallyReferable    *Section             `yaml:"personally_referable"`
-	Statistics             *Section             `yaml:"statistics"`
+	Statistics             *StatisticsPolicy    `yaml:"statistics"`
 	Sections               []*Section           `yaml:"sections"`
 	History                []*Change            `yaml:"history"`
 
@@ -680,6 +680,38 @@ type Section struct {
 	Title Text   `yaml:"title"`
 	Body  []Text `yaml:"body"`
 	Pos   Pos    `yaml:"-"`
+}
+
+// StatisticsPolicy is the published statement on statistics (統計情報)
+// with the smallest cell statistics may show: a count below it, and any
+// sum or distribution over fewer people, is suppressed so that no cell
+// points at a person.
+type StatisticsPolicy struct {
+	Title Text   `yaml:"title"`
+	Body  []Text `yaml:"body"`
+	// MinCell is the smallest number of people a published cell may
+	// count (default DefaultMinCell).
+	MinCell int `yaml:"min_cell"`
+	Pos     Pos `yaml:"-"`
+}
+
+// DefaultMinCell is the smallest cell when the ledger names none.
+const DefaultMinCell = 10
+
+// Section returns the statement as a published section.
+func (p *StatisticsPolicy) Section() *Section {
+	if p == nil {
+		return nil
+	}
+	return &Section{Title: p.Title, Body: p.Body, Pos: p.Pos}
+}
+
+// Threshold is the smallest cell statistics may show.
+func (p *StatisticsPolicy) Threshold() int {
+	if p == nil || p.MinCell <= 0 {
+		return DefaultMinCell
+	}
+	return p.MinCell
 }
 
 // Change is an entry of the change history (改定履歴).

@@ -298,6 +298,10 @@ func Validate(file string, l *Ledger) Problems {
 	}
 
 	v.provision(l.Provision)
+	if st := l.Statistics; st != nil && (st.MinCell == 1 || st.MinCell < 0) {
+		v.errorf(st.Pos, "statistics.min_cell が %d です。1人のセルは本人を指してしまいます。2以上（通常は10程度）にしてください。",
+			"statistics.min_cell is %d: a cell of one person points at that person; use 2 or more (usually about 10)", st.MinCell)
+	}
 	if p := l.RetentionPolicy.AuditLog; !p.IsZero() && p.days() < 3*365 {
 		v.errorf(l.RetentionPolicy.Pos, "監査ログの保存期間（retention_policy.audit_log: %s）は3年以上にしてください。第三者提供の記録（規則21条）や請求への回答の証跡になります。例: audit_log: 5y",
 			"retention_policy.audit_log (%s) must be at least three years: the audit log evidences the provision records (則21) and the answers to requests; e.g. audit_log: 5y", p)

@@ -292,3 +292,25 @@ func TestParseOddFiles(t *testing.T) {
 		})
 	}
 }
+
+func TestStatisticsMinCell(t *testing.T) {
+	base := readFile(t, "testdata/minimal.yaml")
+	for _, c := range []struct {
+		yaml  string
+		valid bool
+		want  int
+	}{{"", true, ledger.DefaultMinCell}, {"  min_cell: 20\n", true, 20}, {"  min_cell: 1\n", false, 0}} {
+		src := base + "\nstatistics:\n  title: {ja: 統計情報, en: Statistics}\n" + c.yaml
+		l, ps := ledger.ParseAndValidate("s.yaml", []byte(src))
+		if c.valid != (l != nil) {
+			t.Errorf("%q: %v", c.yaml, ps)
+			continue
+		}
+		if !c.valid && !strings.Contains(ps.Error(), "min_cell") {
+			t.Errorf("%q: %v", c.yaml, ps)
+		}
+		if l != nil && l.Statistics.Threshold() != c.want {
+			t.Errorf("%q: threshold %d", c.yaml, l.Statistics.Threshold())
+		}
+	}
+}

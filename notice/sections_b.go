@@ -695,7 +695,7 @@ func bPersonallyReferable(c *Ctx) *Section {
 // bStatistics: statistics made from personal information, as the ledger
 // words it.
 func bStatistics(c *Ctx) *Section {
-	return c.bLedgerSection(c.L.Statistics, "", "統計情報の取扱い", "Statistics")
+	return c.bLedgerSection(c.L.Statistics.Section(), "", "統計情報の取扱い", "Statistics")
 }
 
 // bExternalTransmission: 外部送信 (電気通信事業法 Art. 27-12). One row per

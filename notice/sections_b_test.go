@@ -258,7 +258,7 @@ func TestSectionsBFacts(t *testing.T) {
 					want("pseudonymized", "purpose", c.In(x))
 				}
 			}
-			for id, sec := range map[string]*ledger.Section{"personally_referable": l.PersonallyReferable, "statistics": l.Statistics} {
+			for id, sec := range map[string]*ledger.Section{"personally_referable": l.PersonallyReferable, "statistics": l.Statistics.Section()} {
 				present(id, sec != nil)
 				if sec != nil {
 					want(id, "title", c.In(sec.Title))

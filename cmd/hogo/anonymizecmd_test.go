@@ -238,3 +238,45 @@ func TestPseudonymizeCommand(t *testing.T) {
 		t.Errorf("a name kept: exit %d %s", code, stderr)
 	}
 }
+
+// TestStatsCommand counts job seekers by prefecture, small cells hidden.
+func TestStatsCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports an organisation")
+	}
+	dir := t.TempDir()
+	cfg := Config{Data: filepath.Join(dir, "data"), Addr: "127.0.0.1:0", CheckpointEvery: time.Hour}
+	if _, err := makeOrg(context.Background(), cfg, dir, 0, 300); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := hogoRun(t, "", "stats", "--data", cfg.Data, "--category", "job_seeker", "--purpose", "statistics", "--by", "address:2", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var st struct {
+		Threshold int `json:"threshold"`
+		Total     int `json:"total"`
+		Cells     []struct {
+			Values []string `json:"values"`
+			Count  int      `json:"count"`
+			Hidden bool     `json:"hidden"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &st); err != nil || st.Threshold != 10 || st.Total < 300 || len(st.Cells) == 0 {
+		t.Fatalf("%v %s", err, stdout)
+	}
+	sum := 0
+	for _, c := range st.Cells {
+		if !c.Hidden && c.Count < st.Threshold || c.Hidden && c.Count != 0 || strings.Contains(c.Values[0], "区") {
+			t.Errorf("cell %+v", c)
+		}
+		sum += c.Count
+	}
+	if sum > st.Total {
+		t.Errorf("cells sum to %d of %d", sum, st.Total)
+	}
+	code, stdout, _ = hogoRun(t, "", "--lang", "ja", "stats", "--data", cfg.Data, "--category", "job_seeker", "--purpose", "statistics", "--by", "address:2")
+	if code != 0 || !strings.Contains(stdout, "人数") || !strings.Contains(stdout, "合計") {
+		t.Errorf("exit %d: %s", code, stdout)
+	}
+}

@@ -78,6 +78,7 @@ func commands() []command {
 		{"breach deadlines", cmdBreachDeadlines},
 		{"anonymize", cmdAnonymize},
 		{"pseudonymize", cmdPseudonymize},
+		{"stats", cmdStats},
 		{"notice render", cmdNoticeRender},
 		{"notice check", cmdNoticeCheck},
 		{"retention preview", cmdRetentionPreview},

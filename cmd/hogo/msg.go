@@ -30,6 +30,7 @@ var cliMessages = map[string][2]string{
   export           種別の記録を利用目的に沿って書き出す
   anonymize        表または保管庫の記録を k-匿名化する（匿名加工情報）
   pseudonymize     保管庫の記録から仮名加工情報を作る
+  stats            保管庫の記録を集計する（少人数の区分は伏せる）
   keys init        個人情報の保管庫のマスター鍵を作る
   keys status      鍵暗号化鍵とデータ鍵の状態を表示する
   keys rotate      鍵暗号化鍵を更新し、データ鍵を包み直す
@@ -73,6 +74,7 @@ Commands:
   export           export a category's records for a purpose
   anonymize        k-anonymise a table or the vault's records (anonymised information)
   pseudonymize     make pseudonymised information from the vault's records
+  stats            count the vault's records, hiding small cells
   keys init        make the vault's master keys
   keys status      show the key-encryption keys and the data keys on old ones
   keys rotate      add a new key-encryption key and re-wrap the data keys
@@ -159,6 +161,11 @@ Details: hogo COMMAND --help
 	"anon.dataset":       {"作成記録 %s を残し、項目をポータルで公表しました（個人情報保護法第43条第3項）", "recorded the creation as %s and published its item categories on the portal (APPI Art. 43(3))"},
 	"pseudo.need":        {"--category、--purpose、--items と -o を指定してください", "--category, --purpose, --items and -o are required"},
 	"pseudo.done":        {"仮名加工情報 %s 行を %s に書き、作成記録 %s を残しました（削除情報等は分けて暗号化して保管）", "wrote %s rows of pseudonymised information to %s and recorded the creation as %s (the removed information is sealed apart)"},
+	"stats.need":         {"--category、--purpose と --by を指定してください", "--category, --purpose and --by are required"},
+	"stats.level":        {"%s: 水準は数字で書いてください（例: birth_date:2）", "%s: write the level as a number (e.g. birth_date:2)"},
+	"stats.count":        {"人数", "people"},
+	"stats.hidden":       {"（%d人未満のため非表示）", "(hidden: under %d)"},
+	"stats.total":        {"合計 %s 人、伏せた区分 %d（%d人未満）", "total %s people, %d cells hidden (under %d)"},
 	"anon.head":          {"hogo anonymize — %s、%s 行、準識別子 %d 列、k=%d、抑制の上限 %g%%", "hogo anonymize — %s, %s rows, %d quasi-identifiers, k=%d, suppression up to %g%%"},
 	"anon.l":             {"l-多様性: l=%g（%s）、機微な属性 %s", "l-diversity: l=%g (%s), sensitive %s"},
 	"anon.t":             {"t-近接性: t=%g、機微な属性 %s", "t-closeness: t=%g, sensitive %s"},
@@ -237,7 +244,9 @@ func (p printer) msg(key string, args ...any) string {
 
 // flagHelp is the Japanese for each flag description, keyed by the English.
 var flagHelp = map[string]string{
-	"the items to keep, comma-separated": "残す項目（カンマ区切り）",
+	"items to count by, each with its level after a colon, comma-separated":                                         "集計の軸にする項目（コロンの後に水準。カンマ区切り）",
+	"a number item to sum and average in each cell":                                                                 "区分ごとに合計と平均を出す数値の項目",
+	"the items to keep, comma-separated":                                                                            "残す項目（カンマ区切り）",
 	"the use, by its number in the ledger's purposes of pseudonymised information (1, 2, …)":                        "利用目的（台帳の仮名加工情報の利用目的の番号: 1、2、…）",
 	"the pseudonymised table to write (CSV)":                                                                        "書き出す仮名加工情報の表（CSV）",
 	"with --category: the title of the record of the creation":                                                      "--category と共に: 作成記録の表題",
