@@ -241,7 +241,27 @@ func ForItemType(itemType, column string, values []string, w float64) (*Hierarch
 	case itemType == "postal_code":
 		h, err = PostalCodes(column, values)
 	case itemType == "address":
-		h, err = Addresses(column, values)
+		// An address that names no prefecture cannot be placed: it joins
+		// the root at once instead of blocking the whole column.
+		var placed, unplaced []string
+		for _, v := range values {
+			if Prefecture(strings.TrimSpace(width.Fold.String(v))) != "" {
+				placed = append(placed, v)
+			} else {
+				unplaced = append(unplaced, v)
+			}
+		}
+		if len(placed) == 0 {
+			h = Flat(column, values)
+			break
+		}
+		if h, err = Addresses(column, placed); err == nil {
+			for _, v := range unplaced {
+				h.Rows = append(h.Rows, []string{v, Root, Root, Root})
+			}
+			h.index = nil
+			err = h.Check()
+		}
 	case itemType == "number":
 		if w <= 0 {
 			w = 5

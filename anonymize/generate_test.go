@@ -480,7 +480,7 @@ func TestForItemType(t *testing.T) {
 		}
 	}
 	// Errors come through.
-	for typ, vals := range map[string][]string{"date": {"yesterday"}, "postal_code": {"12"}, "address": {"丸の内1-1"}, "number": {"many"}} {
+	for typ, vals := range map[string][]string{"date": {"yesterday"}, "postal_code": {"12"}, "number": {"many"}} {
 		if _, err := ForItemType(typ, "c", vals, 0); err == nil {
 			t.Errorf("%s: %q accepted", typ, vals)
 		}
@@ -548,6 +548,19 @@ func TestPostalCodesWithMark(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r := rowOf(t, h, "〒100-0001"); r[1] != "100-****" {
+		t.Errorf("%q", r)
+	}
+}
+
+func TestForItemTypeAddressWithoutPrefecture(t *testing.T) {
+	h, err := ForItemType("address", "address", []string{"東京都千代田区丸の内1-1", "丸の内1-2", "", "大阪府大阪市北区梅田3-1"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rowOf(t, h, "丸の内1-2"); r[1] != Root || r[2] != Root {
+		t.Errorf("an address without a prefecture: %q", r)
+	}
+	if r := rowOf(t, h, "東京都千代田区丸の内1-1"); r[1] != "東京都千代田区" || r[2] != "東京都" {
 		t.Errorf("%q", r)
 	}
 }

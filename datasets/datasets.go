@@ -81,7 +81,9 @@ type Run struct {
 	Items   []hogo.DatasetItem
 	Steps   []hogo.DatasetStep
 	Methods map[string]*anonymize.Hierarchy
-	Report  Report
+	// Types are the quasi-identifiers' item types.
+	Types  map[string]string
+	Report Report
 }
 
 // Report is the anonymisation's outcome, as stored and shown.
@@ -138,6 +140,15 @@ func (s *Service) check(l *ledger.Ledger, sp *Spec) error {
 	if sp.K < 2 {
 		return invalid("k", "k は2以上にしてください（k=1 では誰も紛れません）。", "k must be 2 or more (with k=1 no one is hidden)")
 	}
+	switch {
+	case sp.L < 0 || math.IsNaN(sp.L) || math.IsInf(sp.L, 0):
+		return invalid("l", "l は0（使わない）以上にしてください。", "l must be 0 (not used) or more")
+	case sp.T < 0 || sp.T > 1 || math.IsNaN(sp.T):
+		return invalid("t", "t は0（使わない）から1の間にしてください。", "t must be between 0 (not used) and 1")
+	case (sp.L > 0 || sp.T > 0) && len(sp.Sensitive) == 0:
+		return invalid("sensitive", "l 多様性・t 近接性を使うときは、機微な属性を一つ以上選んでください。",
+			"l-diversity and t-closeness need at least one sensitive attribute")
+	}
 	if sp.SuppressPct < 0 || sp.SuppressPct > 50 || math.IsNaN(sp.SuppressPct) {
 		return invalid("suppress_pct", "抑制の上限は0〜50%%で指定してください。", "the suppression limit is between 0 and 50 %%")
 	}
@@ -182,6 +193,10 @@ func Eligible(it *ledger.Item) error {
 	if it.Identifier && (it.Type == ledger.TypeText || it.Type == ledger.TypeKana) {
 		return hogo.NewError(hogo.EINVALID, "qi", "「%[1]s」は本人を特定するための記述（氏名等）です。削除します（規則第34条第1号）。",
 			"%[2]s identifies the person (a name or the like): it is left out (PPC rules Art. 34(i))", it.Name.Ja, it.Name.En)
+	}
+	if financial(it) {
+		return hogo.NewError(hogo.EINVALID, "qi", "「%[1]s」は口座番号・カード番号等の、本人に結び付く符号です。削除します（規則第34条第1号、第3号）。",
+			"%[2]s is an account or card number that links to the person: it is left out (PPC rules Art. 34(i), (iii))", it.Name.Ja, it.Name.En)
 	}
 	return nil
 }
@@ -230,7 +245,10 @@ func (s *Service) run(ctx context.Context, a hogo.Actor, sp Spec) (*Run, error) 
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Spec: sp, Result: res, Table: tab, Methods: cfg.Hierarchies}
+	run := &Run{Spec: sp, Result: res, Table: tab, Methods: cfg.Hierarchies, Types: map[string]string{}}
+	for _, q := range sp.QI {
+		run.Types[q] = string(item(c, q).Type)
+	}
 	run.Report = Report{Rows: res.Rows, RowsOut: res.Rows - res.Suppressed, K: sp.K, L: sp.L, T: sp.T, SuppressPct: sp.SuppressPct,
 		Suppressed: res.Suppressed, Generalization: res.Generalization(), Heights: map[string]int{}, RiskBefore: res.Before,
 		RiskAfter: res.After, Utility: res.Utility, Unusual: res.Unusual, SearchMS: float64(res.Search.Microseconds()) / 1000}
@@ -368,8 +386,8 @@ func steps(c *ledger.Category, sp Spec, res *anonymize.Result) []hogo.DatasetSte
 	modelsEn := strings.ReplaceAll(models, "、", ", ")
 	pct := func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" }
 	return []hogo.DatasetStep{
-		{Rule: 1, Ja: "特定の個人を識別することができる記述等を削除しました: " + none(ident, true) + "。残した項目は一般化しています。",
-			En: "Descriptions that identify a person were removed: " + none(identEn, false) + ". The items kept are generalised."},
+		{Rule: 1, Ja: "特定の個人を識別することができる記述等を含む、残さない項目を削除しました: " + none(ident, true) + "。残した項目は一般化しています。",
+			En: "The items not kept, among them the descriptions that identify a person, were removed: " + none(identEn, false) + ". The items kept are generalised."},
 		{Rule: 2, Ja: "個人識別符号を全部削除しました: " + none(codes, true) + "。",
 			En: "Identification codes were removed whole: " + none(codesEn, false) + "."},
 		{Rule: 3, Ja: "本人ID・記録IDなど元の個人情報と結び付ける符号を削除しました（置き換えた符号も残していません）。",
@@ -397,7 +415,12 @@ func (s *Service) Create(ctx context.Context, a hogo.Actor, sp Spec) (*hogo.Data
 		Items: run.Items, Steps: run.Steps, Rows: run.Report.RowsOut, Suppressed: run.Report.Suppressed, CreatedAt: now, Actor: a.Name,
 		PublishedAt: now}
 	if d.Title == "" {
-		d.Title = fmt.Sprintf("%s %s", sp.Category, now.In(hogo.Tokyo).Format("2006-01-02"))
+		l, _ := s.ledger()
+		name := sp.Category
+		if c := l.Category(sp.Category); c != nil && c.Name.Ja != "" {
+			name = c.Name.Ja
+		}
+		d.Title = fmt.Sprintf("%s %s", name, now.In(hogo.Tokyo).Format("2006-01-02"))
 	}
 	if d.Report, err = json.Marshal(run.Report); err != nil {
 		return nil, nil, err
@@ -411,7 +434,7 @@ func (s *Service) Create(ctx context.Context, a hogo.Actor, sp Spec) (*hogo.Data
 		return nil, nil, err
 	}
 	d.Data = buf.Bytes()
-	method, err := json.Marshal(map[string]any{"spec": run.Spec, "levels": run.Result.Generalization(), "hierarchies": hierarchyRows(run.Methods)})
+	method, err := json.Marshal(map[string]any{"spec": run.Spec, "levels": run.Result.Generalization(), "hierarchies": hierarchyRules(run.Methods, run.Types)})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -437,10 +460,13 @@ func (s *Service) Create(ctx context.Context, a hogo.Actor, sp Spec) (*hogo.Data
 // methodKeyID binds a method's data key to its dataset.
 func methodKeyID(id string) string { return "dataset-method:" + id }
 
-func hierarchyRows(hs map[string]*anonymize.Hierarchy) map[string][][]string {
-	out := make(map[string][][]string, len(hs))
+// hierarchyRules describes each hierarchy by the rule that made it — the
+// item type and its levels — not by its rows, which hold the original
+// values: the method information keeps no personal data.
+func hierarchyRules(hs map[string]*anonymize.Hierarchy, types map[string]string) map[string]any {
+	out := make(map[string]any, len(hs))
 	for k, h := range hs {
-		out[k] = h.Rows
+		out[k] = map[string]any{"generated_from": types[k], "levels": h.Height()}
 	}
 	return out
 }

@@ -134,12 +134,20 @@ func TestCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	var method struct {
-		Spec        Spec                  `json:"spec"`
-		Levels      map[string]int        `json:"levels"`
-		Hierarchies map[string][][]string `json:"hierarchies"`
+		Spec        Spec           `json:"spec"`
+		Levels      map[string]int `json:"levels"`
+		Hierarchies map[string]struct {
+			From   string `json:"generated_from"`
+			Levels int    `json:"levels"`
+		} `json:"hierarchies"`
 	}
-	if err := json.Unmarshal(m, &method); err != nil || method.Spec.K != 5 || len(method.Hierarchies["address"]) == 0 {
+	if err := json.Unmarshal(m, &method); err != nil || method.Spec.K != 5 || method.Hierarchies["address"].From != "address" ||
+		method.Hierarchies["birth_date"].Levels != 4 || method.Levels["birth_date"] != 2 {
 		t.Errorf("method: %v %s", err, m)
+	}
+	// It keeps the rule, not the values: no one's address or birth date.
+	if strings.Contains(string(m), "丸の内") || strings.Contains(string(m), "-04-") || strings.Contains(string(m), "19") && strings.Contains(string(m), "-0") {
+		t.Errorf("the method holds original values: %s", m)
 	}
 
 	// Who may do what.

@@ -45,8 +45,8 @@ func (s *Service) Provide(ctx context.Context, a hogo.Actor, datasetID string, i
 	in.Recipient, in.RecipientAddress, in.Method = strings.TrimSpace(in.Recipient), strings.TrimSpace(in.RecipientAddress), strings.TrimSpace(in.Method)
 	for _, f := range []struct {
 		name, v, ja string
-		max     int
-		need    bool
+		max         int
+		need        bool
 	}{{"recipient", in.Recipient, "提供先の名称", 200, true}, {"recipient_address", in.RecipientAddress, "提供先の所在地", 300, false},
 		{"method", in.Method, "提供の方法", 500, true}} {
 		if f.need && f.v == "" {

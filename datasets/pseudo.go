@@ -172,7 +172,7 @@ func (s *Service) CreatePseudonymized(ctx context.Context, a hogo.Actor, sp Pseu
 	d := &hogo.Dataset{ID: vault.NewID(now), Kind: hogo.DatasetPseudonymized, Title: strings.TrimSpace(sp.Title), Category: c.ID, Purpose: sp.Purpose,
 		Rows: rows, CreatedAt: now, Actor: a.Name, Data: buf.Bytes()}
 	if d.Title == "" {
-		d.Title = fmt.Sprintf("%s %s", c.ID, now.In(hogo.Tokyo).Format("2006-01-02"))
+		d.Title = fmt.Sprintf("%s %s", c.Name.Ja, now.In(hogo.Tokyo).Format("2006-01-02"))
 	}
 	use := l.Pseudonymized.Purposes[sp.UsePurpose]
 	for _, id := range sp.Items {

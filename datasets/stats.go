@@ -157,4 +157,3 @@ func (s *Service) Statistics(ctx context.Context, a hogo.Actor, sp StatSpec) (*S
 		"threshold": strconv.Itoa(st.Threshold)}
 	return st, s.audit.Append(ctx, e)
 }
-

@@ -326,6 +326,27 @@ func TestConsoleRoleMatrix(t *testing.T) {
 			} else {
 				wantStatus(t, "verify", b.post("/console/audit/verify", url.Values{"csrf": {token}}), http.StatusForbidden, msgForbidden)
 			}
+			// Anonymised information: the manager and the auditor read
+			// the records, the manager alone creates (an empty form is
+			// refused for its k, after the role is let through).
+			switch role {
+			case hogo.RoleManager:
+				wantStatus(t, "datasets", b.get("/console/datasets"), http.StatusOK, `id="dataset-form"`)
+				wantStatus(t, "dataset preview", b.post("/console/datasets", url.Values{"csrf": {token}}), http.StatusBadRequest, "k は2以上の整数")
+			case hogo.RoleAuditor:
+				wantStatus(t, "datasets", b.get("/console/datasets"), http.StatusOK, `id="no-datasets"`)
+				wantStatus(t, "dataset preview", b.post("/console/datasets", url.Values{"csrf": {token}}), http.StatusForbidden, msgForbidden)
+			default:
+				wantStatus(t, "datasets", b.get("/console/datasets"), http.StatusForbidden, msgForbidden)
+				wantStatus(t, "dataset preview", b.post("/console/datasets", url.Values{"csrf": {token}}), http.StatusForbidden, msgForbidden)
+			}
+			for _, p := range []string{"/console/datasets/0123456789abcdefghijklmnop/data", "/console/datasets/0123456789abcdefghijklmnop/method"} {
+				if role == hogo.RoleManager {
+					wantStatus(t, p, b.get(p), http.StatusNotFound)
+				} else {
+					wantStatus(t, p, b.get(p), http.StatusForbidden, msgForbidden)
+				}
+			}
 		})
 	}
 	// Each refusal is audited with the console route.
@@ -335,7 +356,8 @@ func TestConsoleRoleMatrix(t *testing.T) {
 	for _, e := range l.Entries {
 		targets[e.Target] = true
 	}
-	for _, want := range []string{"GET /console/users", "GET /console/audit", "POST /console/users", "POST /console/audit/verify"} {
+	for _, want := range []string{"GET /console/users", "GET /console/audit", "POST /console/users", "POST /console/audit/verify",
+		"GET /console/datasets", "POST /console/datasets", "GET /console/datasets/{id}/data", "GET /console/datasets/{id}/method"} {
 		if !targets[want] {
 			t.Errorf("no access.denied entry for staff1 on %s (have %v)", want, targets)
 		}

@@ -153,6 +153,9 @@ var apiFuzzRoutes = []fuzzRoute{
 		`{` + receiptBody + `,"basis":"consent","consent_confirmed":true,"principals":["{pid}"]}`,
 		`{` + receiptBody + `,"basis":"referable","consent_confirmed":true,"cross_border":true}`}},
 	{"POST", "/api/v1/users", hogo.RoleAdmin, []string{`{"name":"fuzz1","display_name":"ファズ","role":"staff"}`}},
+	{"POST", "/api/v1/datasets", hogo.RoleManager, []string{`{` + datasetSpec + `,"preview":true}`,
+		`{"category":"job_seeker","purpose":"statistics","qi":["birth_date","address"],"sensitive":["qualifications"],"k":2,"l":2,"t":0.5,"suppress_pct":10}`,
+		`{"category":"job_seeker","purpose":"statistics","qi":["name"],"k":2}`}},
 }
 
 // FuzzAPIBodies sends arbitrary bytes as the body of the API's JSON routes

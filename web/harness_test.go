@@ -20,6 +20,7 @@ import (
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/breach"
 	"hogo.example.jp/hogo/complaint"
+	"hogo.example.jp/hogo/datasets"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/ledger"
 	"hogo.example.jp/hogo/mail"
@@ -153,6 +154,7 @@ func newTestServer(tb testing.TB, logger *slog.Logger) *testServer {
 	srv.Complaints = complaint.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
 	srv.Processors = processor.New(db, log, srv.Vault.LedgerFunc())
 	srv.Receipts = receipt.New(db, log, srv.Vault.LedgerFunc())
+	srv.Datasets = datasets.New(db, srv.Vault, keys, log, srv.Vault.LedgerFunc())
 	srv.Requests = requests.New(db, log, srv.Vault, srv.Vault.LedgerFunc())
 	srv.Requests.Provisions = srv.Provisions
 	srv.Requests.Receipts = srv.Receipts

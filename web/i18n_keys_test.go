@@ -98,6 +98,12 @@ func TestMessageKeysExist(t *testing.T) {
 		"complaints.mail.":         {complaint.MailPending, complaint.MailSent, complaint.MailFailed, complaint.MailOff},
 		"portal.complaint.status.": {"received", "acknowledged", "answered", "closed"},
 		"portal.complaint.hint.":   {"received", "acknowledged", "answered", "closed"},
+
+		// Anonymised information: the steps of 則34, the l-diversity
+		// models, the record page's notice.
+		"datasets.rule.":   {"1", "2", "3", "4", "5"},
+		"datasets.lmodel.": {"distinct", "entropy"},
+		"datasets.done.":   {"created"},
 	}
 	for prefix, list := range dynamic {
 		for _, k := range list {

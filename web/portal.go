@@ -13,6 +13,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	s.requestPortalRoutes(mux)
 	s.consentPortalRoutes(mux)
 	s.complaintPortalRoutes(mux)
+	s.datasetPortalRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(r, "error.title")
 		p.Portal = true

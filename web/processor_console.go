@@ -11,10 +11,12 @@ import (
 )
 
 // registersConsoleRoutes registers the console pages of the processor
-// register (APPI Art. 25) and of receipt records (Art. 30).
+// register (APPI Art. 25), of receipt records (Art. 30) and of anonymised
+// information (Art. 43).
 func (s *Server) registersConsoleRoutes(mux *http.ServeMux) {
 	s.processorConsoleRoutes(mux)
 	s.receiptConsoleRoutes(mux)
+	s.datasetConsoleRoutes(mux)
 }
 
 func (s *Server) processorConsoleRoutes(mux *http.ServeMux) {

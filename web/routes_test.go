@@ -250,6 +250,7 @@ var allowedRoles = map[string][]hogo.Role{
 	"GET /api/v1/provisions":           {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
 	"GET /api/v1/processors":           {hogo.RoleManager, hogo.RoleAuditor, hogo.RoleAdmin},
 	"GET /api/v1/receipts":             {hogo.RoleManager, hogo.RoleDesk, hogo.RoleAuditor},
+	"GET /api/v1/datasets":             {hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/retention/preview":    {hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/retention/holds":      {hogo.RoleManager, hogo.RoleAuditor},
 	"POST /api/v1/retention/holds":     {hogo.RoleManager},
@@ -297,9 +298,10 @@ var requestSteps = map[string]bool{
 	"GET /api/v1/requests/{id}/files/{fid}": true,
 }
 
-// principalRoutes need a principal or a provision in the right state:
-// their refusals are checked with the request steps', their successes in
-// consent_test.go and provision_test.go.
+// principalRoutes need a principal or a provision in the right state (a
+// dataset: principals to anonymise): their refusals are checked with the
+// request steps', their successes in consent_test.go, provision_test.go
+// and dataset_test.go.
 var principalRoutes = map[string][]hogo.Role{
 	"GET /api/v1/incidents/{id}":                         {hogo.RoleManager, hogo.RoleAuditor},
 	"PUT /api/v1/incidents/{id}":                         {hogo.RoleManager},
@@ -323,6 +325,10 @@ var principalRoutes = map[string][]hogo.Role{
 	"POST /api/v1/processors/{id}/contract":              {hogo.RoleManager},
 	"POST /api/v1/processors/{id}/subentrustments":       {hogo.RoleManager},
 	"POST /api/v1/receipts":                              {hogo.RoleStaff, hogo.RoleManager},
+	"POST /api/v1/datasets":                              {hogo.RoleManager},
+	"GET /api/v1/datasets/{id}":                          {hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/datasets/{id}/data":                     {hogo.RoleManager},
+	"GET /api/v1/datasets/{id}/method":                   {hogo.RoleManager},
 	"POST /api/v1/retention/holds/{id}/lift":             {hogo.RoleManager},
 	"POST /api/v1/principals/{id}/records/{rid}/events":  {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
 }

@@ -335,7 +335,7 @@ func TestSecurityHeadersEveryKind(t *testing.T) {
 	}
 	// Console: pages, a principal, an export, errors.
 	for _, p := range []string{"/console/", "/console/ledger", "/console/users", "/console/audit", "/console/principals/" + pid + "?purpose=job_matching",
-		"/console/requests", "/console/complaints", "/console/incidents", "/console/nope"} {
+		"/console/requests", "/console/complaints", "/console/incidents", "/console/datasets", "/console/nope"} {
 		r := b.get(p)
 		if r.status == http.StatusOK {
 			noStore("console "+p, r)
@@ -347,7 +347,7 @@ func TestSecurityHeadersEveryKind(t *testing.T) {
 	// Portal: pages, forms refused and accepted, the notice and its PDF.
 	anon := h.browser()
 	for _, p := range []string{"/", "/requests/new", "/requests/status", "/complaints/new", "/complaints/status", "/consents",
-		"/notice", "/notice.pdf", "/notice.md", "/notice/versions", "/requests/answer/not-a-token", "/no/such/page"} {
+		"/notice", "/notice.pdf", "/notice.md", "/notice/versions", "/anonymized", "/requests/answer/not-a-token", "/no/such/page"} {
 		anon.get(p)
 	}
 	anon.post("/complaints/new", url.Values{"category": {"other"}})

@@ -1,0 +1,393 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"hogo.example.jp/hogo"
+	"hogo.example.jp/hogo/access"
+	"hogo.example.jp/hogo/datasets"
+	"hogo.example.jp/hogo/ledger"
+)
+
+// 匿名加工情報 in the console (APPI Art. 43; 則34–36): the records of the
+// anonymised information created, for the protection manager and the
+// auditor; the manager's form, which previews the risk before and after
+// (nothing stored) and creates and publishes; each record with its items,
+// the five steps of 則34 and the risk; the table and the processing-method
+// information (加工方法等情報) for the manager alone.
+
+func (s *Server) datasetConsoleRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /console/datasets", s.console(s.datasetsPage, "datasets.title", datasetReader))
+	mux.HandleFunc("POST /console/datasets", s.console(s.datasetsSubmit, "datasets.title", datasetCreator))
+	mux.HandleFunc("GET /console/datasets/{id}", s.console(s.datasetPage, "datasets.one", datasetReader))
+	mux.HandleFunc("GET /console/datasets/{id}/data", s.console(s.datasetDownload, "datasets.one", datasetCreator))
+	mux.HandleFunc("GET /console/datasets/{id}/method", s.console(s.datasetMethodPage, "datasets.method.title", datasetCreator))
+}
+
+// datasetFormFields are the form's fields kept when it is shown again
+// after a preview or an error.
+var datasetFormFields = []string{"title", "category", "purpose", "k", "l", "l_entropy", "t", "suppress_pct"}
+
+// datasetChoice is a purpose or an item the form offers.
+type datasetChoice struct{ ID, Name string }
+
+// datasetRemoved is an item the form does not offer, with the reason.
+type datasetRemoved struct{ Name, Reason string }
+
+// datasetCategoryForm is a category the form offers: the purposes the
+// role may read it for, the items that may be kept (generalised) and
+// those that are left out of anonymised information.
+type datasetCategoryForm struct {
+	ID, Name string
+	Purposes []datasetChoice
+	Items    []datasetChoice
+	Removed  []datasetRemoved
+}
+
+// datasetCategories are the categories the role may read for one of their
+// purposes, with the items datasets.Eligible lets be kept.
+func datasetCategories(l *ledger.Ledger, role hogo.Role, lang string) []datasetCategoryForm {
+	var out []datasetCategoryForm
+	for _, cat := range l.Categories {
+		cf := datasetCategoryForm{ID: cat.ID, Name: cat.Name.In(lang)}
+		for _, ref := range cat.Purposes {
+			pp := l.Purpose(ref.ID)
+			// The My Number Act's purposes are not offered: what was
+			// collected for them is used for nothing else (番号法 Art. 9, 19).
+			if pp == nil || pp.MyNumber != "" {
+				continue
+			}
+			// As the vault's export decides: a purpose that needs consent
+			// is offered, and each principal without one is left out.
+			sub := access.Subject{}
+			if pp.ConsentRequired {
+				sub.Consented = map[string]bool{pp.ID: true}
+			}
+			if d := access.Decide(l, access.Request{Role: role, Category: cat.ID, Purpose: pp.ID, Op: access.Read}, sub); !d.Allowed {
+				continue
+			}
+			name := pp.Name.In(lang)
+			if pp.Name.Empty() {
+				name = pp.ID
+			}
+			cf.Purposes = append(cf.Purposes, datasetChoice{ID: pp.ID, Name: name})
+		}
+		for _, it := range cat.Items {
+			if err := datasets.Eligible(it); err != nil {
+				cf.Removed = append(cf.Removed, datasetRemoved{Name: it.Name.In(lang), Reason: hogo.ErrorMessageIn(err, lang)})
+				continue
+			}
+			cf.Items = append(cf.Items, datasetChoice{ID: it.ID, Name: it.Name.In(lang)})
+		}
+		if len(cf.Purposes) > 0 && len(cf.Items) > 0 {
+			out = append(out, cf)
+		}
+	}
+	return out
+}
+
+// datasetNames are a dataset's category and purpose in words, from the
+// ledger in force (their IDs when it no longer has them).
+func (s *Server) datasetNames(category, purpose, lang string) (string, string) {
+	cn, pn := category, purpose
+	if st := s.Ledger(); st != nil {
+		if c := st.Ledger.Category(category); c != nil {
+			cn = c.Name.In(lang)
+		}
+		if pp := st.Ledger.Purpose(purpose); pp != nil && !pp.Name.Empty() {
+			pn = pp.Name.In(lang)
+		}
+	}
+	return cn, pn
+}
+
+// datasetRow is a line of the records' list.
+type datasetRow struct {
+	ID, Title, Created, Category, Purpose, Items, Actor string
+	Rows, Suppressed                                    int
+}
+
+// datasetItemView is an item of a dataset: how it was processed and, for
+// a quasi-identifier, the level of generalisation chosen.
+type datasetItemView struct {
+	Name, Process, Level string
+}
+
+// datasetStepView is a step of 則34 as taken.
+type datasetStepView struct {
+	Rule int
+	Text string
+}
+
+// datasetRisk is a measure of the re-identification risk, before and
+// after.
+type datasetRisk struct {
+	Label, Before, After string
+}
+
+// datasetReportView is what the preview and a record's page show of an
+// anonymisation.
+type datasetReportView struct {
+	Rows, RowsOut, Suppressed int
+	SuppressLimit, Models     string
+	Loss                      string
+	Risks                     []datasetRisk
+	Items                     []datasetItemView
+	Steps                     []datasetStepView
+	HasReport                 bool
+}
+
+func pct(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" }
+
+func datasetReport(rep *datasets.Report, items []hogo.DatasetItem, steps []hogo.DatasetStep, lang string) datasetReportView {
+	v := datasetReportView{}
+	for _, it := range items {
+		iv := datasetItemView{Name: it.NameJa, Process: it.ProcessJa, Level: "—"}
+		if lang == "en" {
+			iv.Name, iv.Process = it.NameEn, it.ProcessEn
+		}
+		if rep != nil {
+			if lv, ok := rep.Generalization[it.ID]; ok {
+				iv.Level = strconv.Itoa(lv) + "/" + strconv.Itoa(rep.Heights[it.ID])
+			}
+		}
+		v.Items = append(v.Items, iv)
+	}
+	for _, st := range steps {
+		text := st.Ja
+		if lang == "en" {
+			text = st.En
+		}
+		v.Steps = append(v.Steps, datasetStepView{Rule: st.Rule, Text: text})
+	}
+	if rep == nil {
+		return v
+	}
+	v.HasReport = true
+	v.Rows, v.RowsOut, v.Suppressed = rep.Rows, rep.RowsOut, rep.Suppressed
+	v.SuppressLimit = strconv.FormatFloat(rep.SuppressPct, 'g', -1, 64) + "%"
+	models := []string{"k=" + strconv.Itoa(rep.K)}
+	if rep.L > 0 {
+		model := "datasets.lmodel." + rep.LModel
+		models = append(models, "l="+strconv.FormatFloat(rep.L, 'g', -1, 64)+" ("+T(lang, model)+")")
+	}
+	if rep.T > 0 {
+		models = append(models, "t="+strconv.FormatFloat(rep.T, 'g', -1, 64))
+	}
+	v.Models = strings.Join(models, ", ")
+	v.Loss = pct(rep.Utility.Loss)
+	b, a := rep.RiskBefore, rep.RiskAfter
+	v.Risks = []datasetRisk{
+		{T(lang, "datasets.risk.highest"), pct(b.Highest), pct(a.Highest)},
+		{T(lang, "datasets.risk.average"), pct(b.Average), pct(a.Average)},
+		{T(lang, "datasets.risk.unique"), pct(b.Unique), pct(a.Unique)},
+		{T(lang, "datasets.risk.smallest"), strconv.Itoa(b.SmallestSize), strconv.Itoa(a.SmallestSize)},
+	}
+	return v
+}
+
+func (s *Server) datasetsPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	data, _ := p.Data.(map[string]any)
+	if data == nil {
+		data = map[string]any{}
+	}
+	if _, ok := data["Form"]; !ok {
+		data["Form"] = map[string]string{"k": "5", "suppress_pct": "5"}
+	}
+	if _, ok := data["Checked"]; !ok {
+		data["Checked"] = map[string]bool{}
+	}
+	canCreate := datasetCreator(c.Actor.Role)
+	data["CanCreate"] = canCreate
+	if st := s.Ledger(); st != nil && canCreate {
+		data["Categories"] = datasetCategories(st.Ledger, c.Actor.Role, p.Lang)
+	}
+	status := http.StatusOK
+	if err := s.datasetsReady(); err != nil {
+		p.Error, status = hogo.ErrorMessageIn(err, p.Lang), http.StatusInternalServerError
+	} else if list, err := s.Datasets.List(r.Context(), c.Actor); err != nil {
+		if p.Error == "" {
+			p.Error, status = hogo.ErrorMessageIn(err, p.Lang), httpStatus(hogo.ErrorCode(err))
+		}
+	} else {
+		rows := make([]datasetRow, 0, len(list))
+		sep := "、"
+		if p.Lang == "en" {
+			sep = ", "
+		}
+		for _, d := range list {
+			cn, pn := s.datasetNames(d.Category, d.Purpose, p.Lang)
+			var names []string
+			for _, it := range d.Items {
+				if p.Lang == "en" {
+					names = append(names, it.NameEn)
+				} else {
+					names = append(names, it.NameJa)
+				}
+			}
+			rows = append(rows, datasetRow{ID: d.ID, Title: d.Title, Created: retentionWhen(d.CreatedAt, p.Lang), Category: cn, Purpose: pn,
+				Items: strings.Join(names, sep), Actor: d.Actor, Rows: d.Rows, Suppressed: d.Suppressed})
+		}
+		data["Datasets"] = rows
+	}
+	p.Data = data
+	s.render(w, r, status, "datasets", p)
+}
+
+// datasetFormSpec reads the form into a spec; the items are those ticked
+// for the category chosen.
+func datasetFormSpec(r *http.Request) (datasets.Spec, error) {
+	f := r.PostFormValue
+	cat := f("category")
+	sp := datasets.Spec{Title: f("title"), Category: cat, Purpose: f("purpose"), QI: r.PostForm["qi_"+cat],
+		Sensitive: r.PostForm["sensitive_"+cat], LEntropy: f("l_entropy") != ""}
+	k := strings.TrimSpace(f("k"))
+	n, err := strconv.Atoi(k)
+	if err != nil {
+		return sp, hogo.NewError(hogo.EINVALID, "k", "k は2以上の整数で入力してください。", "k is a whole number, 2 or more")
+	}
+	sp.K = n
+	num := func(name string, to *float64, ja, en string) error {
+		v := strings.TrimSpace(f(name))
+		if v == "" {
+			return nil
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return hogo.NewError(hogo.EINVALID, name, "%[1]s", "%[2]s", ja, en)
+		}
+		*to = x
+		return nil
+	}
+	if err := num("l", &sp.L, "l は数字で入力してください（使わないときは空欄）。", "l is a number (blank: not used)"); err != nil {
+		return sp, err
+	}
+	if err := num("t", &sp.T, "t は0から1の数字で入力してください（使わないときは空欄）。", "t is a number from 0 to 1 (blank: not used)"); err != nil {
+		return sp, err
+	}
+	if err := num("suppress_pct", &sp.SuppressPct, "抑制の上限は0〜50の数字（%）で入力してください。", "the suppression limit is a number from 0 to 50 (%)"); err != nil {
+		return sp, err
+	}
+	return sp, nil
+}
+
+// datasetsSubmit previews (the default: nothing is stored) or creates
+// from the form. A preview and a refusal show the form again as it was
+// filled in; a creation goes to the new record.
+func (s *Server) datasetsSubmit(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	f := r.PostFormValue
+	form := map[string]string{}
+	for _, k := range datasetFormFields {
+		form[k] = f(k)
+	}
+	checked := map[string]bool{}
+	cat := f("category")
+	for _, it := range r.PostForm["qi_"+cat] {
+		checked["qi/"+cat+"/"+it] = true
+	}
+	for _, it := range r.PostForm["sensitive_"+cat] {
+		checked["sensitive/"+cat+"/"+it] = true
+	}
+	data := map[string]any{"Form": form, "Checked": checked}
+	sp, err := datasetFormSpec(r)
+	if err == nil {
+		err = s.datasetsReady()
+	}
+	if err == nil {
+		if f("action") == "create" {
+			var d *hogo.Dataset
+			if d, _, err = s.Datasets.Create(r.Context(), c.Actor, sp); err == nil {
+				http.Redirect(w, r, "/console/datasets/"+d.ID+"?done=created", http.StatusSeeOther)
+				return
+			}
+		} else {
+			var run *datasets.Run
+			if run, err = s.Datasets.Preview(r.Context(), c.Actor, sp); err == nil {
+				data["Preview"] = datasetReport(&run.Report, run.Items, run.Steps, p.Lang)
+			}
+		}
+	}
+	p.Data = data
+	if err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.datasetsPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
+		return
+	}
+	s.datasetsPage(w, r, c, p)
+}
+
+// datasetPage shows one record: what it was made of, the items published
+// and how each was processed, the steps of 則34, the risk before and
+// after; the table and the method for the manager.
+func (s *Server) datasetPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	status := http.StatusOK
+	if err := s.datasetsReady(); err != nil {
+		p.Error, status = hogo.ErrorMessageIn(err, p.Lang), http.StatusInternalServerError
+	} else if d, err := s.Datasets.Get(r.Context(), c.Actor, r.PathValue("id")); err != nil {
+		p.Error, status = hogo.ErrorMessageIn(err, p.Lang), httpStatus(hogo.ErrorCode(err))
+	} else {
+		var rep *datasets.Report
+		if len(d.Report) > 0 {
+			var x datasets.Report
+			if err := json.Unmarshal(d.Report, &x); err == nil {
+				rep = &x
+			} else {
+				s.Logger.Error("dataset report unreadable", "err", errorKind(err))
+			}
+		}
+		cn, pn := s.datasetNames(d.Category, d.Purpose, p.Lang)
+		p.Title = d.Title
+		p.Data = map[string]any{"ID": d.ID, "Title": d.Title, "Category": cn, "Purpose": pn, "Created": retentionWhen(d.CreatedAt, p.Lang),
+			"Published": retentionWhen(d.PublishedAt, p.Lang), "Actor": d.Actor, "Rows": d.Rows, "Suppressed": d.Suppressed,
+			"Report": datasetReport(rep, d.Items, d.Steps, p.Lang), "CanCreate": datasetCreator(c.Actor.Role)}
+		// Only known message keys: the page never echoes a query string.
+		if key := "datasets.done." + r.URL.Query().Get("done"); messages[key][0] != "" {
+			p.Flash = T(p.Lang, key)
+		}
+	}
+	if p.Error != "" {
+		s.render(w, r, status, "error", p)
+		return
+	}
+	s.render(w, r, status, "dataset", p)
+}
+
+// datasetDownload sends the anonymised table (CSV) to the manager,
+// audited by the service.
+func (s *Server) datasetDownload(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	err := s.datasetsReady()
+	if err == nil {
+		err = s.writeDatasetCSV(w, r, c)
+	}
+	if err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
+	}
+}
+
+// datasetMethodPage shows the processing-method information (加工方法等
+// 情報), opened for the manager alone and audited by the service.
+func (s *Server) datasetMethodPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	err := s.datasetsReady()
+	var m json.RawMessage
+	if err == nil {
+		m, err = s.Datasets.Method(r.Context(), c.Actor, r.PathValue("id"))
+	}
+	if err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
+		return
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, m, "", "  "); err != nil {
+		b.Reset()
+		b.Write(m)
+	}
+	p.Data = map[string]any{"ID": r.PathValue("id"), "Method": b.String()}
+	s.render(w, r, http.StatusOK, "dataset_method", p)
+}
