@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -695,7 +696,15 @@ func bPersonallyReferable(c *Ctx) *Section {
 // bStatistics: statistics made from personal information, as the ledger
 // words it.
 func bStatistics(c *Ctx) *Section {
-	return c.bLedgerSection(c.L.Statistics.Section(), "", "統計情報の取扱い", "Statistics")
+	s := c.bLedgerSection(c.L.Statistics.Section(), "", "統計情報の取扱い", "Statistics")
+	if s == nil {
+		return nil
+	}
+	// The smallest cell hogo's statistics show (statistics.min_cell).
+	n := c.L.Statistics.Threshold()
+	s.Blocks = append(s.Blocks, Para{c.T(fmt.Sprintf("統計情報では、%d人未満の区分の数値を表示しません。", n),
+		fmt.Sprintf("Our statistics show no figure for a group of fewer than %d people.", n))})
+	return s
 }
 
 // bExternalTransmission: 外部送信 (電気通信事業法 Art. 27-12). One row per
