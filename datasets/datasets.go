@@ -121,18 +121,10 @@ func invalid(field, ja, en string, args ...any) error {
 // category and its purpose, and each quasi-identifier and sensitive
 // attribute an item of the category that may be kept in anonymised
 // information.
-func (s *Service) check(l *ledger.Ledger, sp *Spec) error {
+func (s *Service) check(c *ledger.Category, sp *Spec) error {
 	sp.Title = strings.TrimSpace(sp.Title)
 	if utf8.RuneCountInString(sp.Title) > 200 {
 		return invalid("title", "表題は200文字以内にしてください。", "the title is at most 200 characters")
-	}
-	c := l.Category(sp.Category)
-	if c == nil {
-		return invalid("category", "台帳にない種別です。", "the category is not in the ledger")
-	}
-	if sp.Purpose == "" || l.Purpose(sp.Purpose) == nil {
-		return invalid("purpose", "記録を読む利用目的を台帳の利用目的から指定してください（個人情報保護法第17条、第18条）。",
-			"name the purpose the records are read for, from the ledger's purposes (APPI Art. 17, 18)")
 	}
 	if len(sp.QI) == 0 {
 		return invalid("qi", "準識別子にする項目を一つ以上選んでください。", "choose at least one item as a quasi-identifier")
@@ -167,6 +159,24 @@ func (s *Service) check(l *ledger.Ledger, sp *Spec) error {
 		}
 	}
 	return nil
+}
+
+// source finds the ledger in force, the category named and the declared
+// purpose its records are read for.
+func (s *Service) source(category, purpose string) (*ledger.Ledger, *ledger.Category, error) {
+	l, _ := s.ledger()
+	if l == nil {
+		return nil, nil, hogo.NewError(hogo.EINTERNAL, "", "台帳が読み込まれていません。", "no ledger is loaded")
+	}
+	c := l.Category(category)
+	if c == nil {
+		return nil, nil, invalid("category", "台帳にない種別です。", "the category is not in the ledger")
+	}
+	if purpose == "" || l.Purpose(purpose) == nil {
+		return nil, nil, invalid("purpose", "記録を読む利用目的を台帳の利用目的から指定してください（個人情報保護法第17条、第18条）。",
+			"name the purpose the records are read for, from the ledger's purposes (APPI Art. 17, 18)")
+	}
+	return l, c, nil
 }
 
 func item(c *ledger.Category, id string) *ledger.Item {
@@ -212,14 +222,13 @@ func (s *Service) run(ctx context.Context, a hogo.Actor, sp Spec) (*Run, error) 
 	if !slices.Contains(CreateRoles, a.Role) {
 		return nil, forbidden()
 	}
-	l, _ := s.ledger()
-	if l == nil {
-		return nil, hogo.NewError(hogo.EINTERNAL, "", "台帳が読み込まれていません。", "no ledger is loaded")
-	}
-	if err := s.check(l, &sp); err != nil {
+	_, c, err := s.source(sp.Category, sp.Purpose)
+	if err != nil {
 		return nil, err
 	}
-	c := l.Category(sp.Category)
+	if err := s.check(c, &sp); err != nil {
+		return nil, err
+	}
 	tab, err := s.read(ctx, a, c, sp)
 	if err != nil {
 		return nil, err

@@ -84,9 +84,9 @@ func (s *Service) CreatePseudonymized(ctx context.Context, a hogo.Actor, sp Pseu
 		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "仮名加工情報は個人情報保護管理者が作成します。",
 			"pseudonymised information is created by the protection manager")
 	}
-	l, _ := s.ledger()
-	if l == nil {
-		return nil, hogo.NewError(hogo.EINTERNAL, "", "台帳が読み込まれていません。", "no ledger is loaded")
+	l, c, err := s.source(sp.Category, sp.Purpose)
+	if err != nil {
+		return nil, err
 	}
 	if l.Pseudonymized == nil || len(l.Pseudonymized.Purposes) == 0 {
 		return nil, invalid("use_purpose", "台帳に仮名加工情報の利用目的がありません。利用目的を公表してから作成します（法第41条第4項）。",
@@ -94,14 +94,6 @@ func (s *Service) CreatePseudonymized(ctx context.Context, a hogo.Actor, sp Pseu
 	}
 	if sp.UsePurpose < 0 || sp.UsePurpose >= len(l.Pseudonymized.Purposes) {
 		return nil, invalid("use_purpose", "利用目的は台帳の仮名加工情報の利用目的から選んでください。", "choose the use purpose from the ledger's purposes of pseudonymised information")
-	}
-	c := l.Category(sp.Category)
-	if c == nil {
-		return nil, invalid("category", "台帳にない種別です。", "the category is not in the ledger")
-	}
-	if sp.Purpose == "" || l.Purpose(sp.Purpose) == nil {
-		return nil, invalid("purpose", "記録を読む利用目的を台帳の利用目的から指定してください（個人情報保護法第17条、第18条）。",
-			"name the purpose the records are read for, from the ledger's purposes (APPI Art. 17, 18)")
 	}
 	if len(sp.Items) == 0 {
 		return nil, invalid("items", "残す項目を一つ以上選んでください。", "choose at least one item to keep")

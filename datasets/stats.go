@@ -52,17 +52,9 @@ func (s *Service) Statistics(ctx context.Context, a hogo.Actor, sp StatSpec) (*S
 	if !slices.Contains(CreateRoles, a.Role) {
 		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "統計情報は個人情報保護管理者が作成します。", "statistics are made by the protection manager")
 	}
-	l, _ := s.ledger()
-	if l == nil {
-		return nil, hogo.NewError(hogo.EINTERNAL, "", "台帳が読み込まれていません。", "no ledger is loaded")
-	}
-	c := l.Category(sp.Category)
-	if c == nil {
-		return nil, invalid("category", "台帳にない種別です。", "the category is not in the ledger")
-	}
-	if sp.Purpose == "" || l.Purpose(sp.Purpose) == nil {
-		return nil, invalid("purpose", "記録を読む利用目的を台帳の利用目的から指定してください（個人情報保護法第17条、第18条）。",
-			"name the purpose the records are read for, from the ledger's purposes (APPI Art. 17, 18)")
+	l, c, err := s.source(sp.Category, sp.Purpose)
+	if err != nil {
+		return nil, err
 	}
 	if len(sp.By) == 0 {
 		return nil, invalid("by", "集計の軸にする項目を一つ以上選んでください。", "choose at least one item to count by")
