@@ -469,19 +469,26 @@ func TestStatistics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range st.Cells {
-		if !c.Hidden || c.Count != 0 {
-			t.Errorf("a small cell shown: %+v", c)
-		}
+	if len(st.Cells) != 1 || !st.Cells[0].Hidden || st.Cells[0].Count != 0 || st.Suppressed < 2 {
+		t.Errorf("small cells shown: %d suppressed, %+v", st.Suppressed, st.Cells)
 	}
-	if st.Suppressed != len(st.Cells) {
-		t.Errorf("%d of %d suppressed", st.Suppressed, len(st.Cells))
+	// At level 0, a hidden cell would be one person's exact address: none
+	// is named.
+	st, err = s.Statistics(env.Ctx, manager, StatSpec{Category: "job_seeker", Purpose: "statistics", By: []string{"address"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range st.Cells {
+		if strings.Contains(c.Values[0], "丸の内") {
+			t.Errorf("an address in a cell: %+v", c)
+		}
 	}
 	for name, sp := range map[string]StatSpec{
 		"name":      {Category: "job_seeker", Purpose: "statistics", By: []string{"name"}},
 		"no axis":   {Category: "job_seeker", Purpose: "statistics"},
 		"bad level": {Category: "job_seeker", Purpose: "statistics", By: []string{"address"}, Levels: map[string]int{"address": 9}},
 		"sum text":  {Category: "job_seeker", Purpose: "statistics", By: []string{"address"}, Sum: "career"},
+		"four axes": {Category: "job_seeker", Purpose: "statistics", By: []string{"address", "birth_date", "postal_code", "career"}},
 	} {
 		if _, err := s.Statistics(env.Ctx, manager, sp); hogo.ErrorCode(err) != hogo.EINVALID {
 			t.Errorf("%s: %v", name, err)
@@ -510,7 +517,8 @@ func TestStatisticsLoneCell(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 大阪府 (5) is under 10; 東京都 (25) would give it away from the total.
-	if st.Suppressed != 2 || st.Cells[0].Hidden != true || st.Cells[1].Hidden != true {
+	// The hidden cells become one row naming neither.
+	if st.Suppressed != 2 || len(st.Cells) != 1 || !st.Cells[0].Hidden || st.Cells[0].Values[0] != "*" {
 		t.Errorf("%+v", st)
 	}
 }

@@ -90,6 +90,11 @@ func (s *Service) Provisions(ctx context.Context, a hogo.Actor, datasetID string
 		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "匿名加工情報の作成記録は個人情報保護管理者と監査担当が見られます。",
 			"the records of anonymised information are for the protection manager and the auditor")
 	}
+	if datasetID != "" {
+		if _, err := s.Get(ctx, a, datasetID); err != nil {
+			return nil, err
+		}
+	}
 	return s.store.ListDatasetProvisions(ctx, datasetID)
 }
 
@@ -119,6 +124,12 @@ func (s *Service) Letter(ctx context.Context, a hogo.Actor, datasetID, provision
 	}
 	for _, p := range ps {
 		if p.ID == provisionID {
+			e := a.Entry("dataset.letter")
+			e.Target, e.Category = d.ID, d.Category
+			e.Detail = map[string]string{"provision": p.ID}
+			if err := s.audit.Append(ctx, e); err != nil {
+				return nil, err
+			}
 			return s.coverLetter(d, p)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/ledger"
@@ -46,7 +47,10 @@ func PseudoEligible(it *ledger.Item) error {
 	case ledger.TypeMyNumber, ledger.TypeCode:
 		return hogo.NewError(hogo.EINVALID, "items", "「%[1]s」は個人識別符号です。仮名加工情報からは削除します（規則第31条第2号）。",
 			"%[2]s is an identification code: pseudonymised information leaves it out (PPC rules Art. 31(ii))", it.Name.Ja, it.Name.En)
-	case ledger.TypeEmail, ledger.TypePhone, ledger.TypeURL, ledger.TypeAddress, ledger.TypeFile:
+	case ledger.TypeURL, ledger.TypeFile:
+		return hogo.NewError(hogo.EINVALID, "items", "「%[1]s」はファイル又は URL で、本人を特定できる内容を含み得るため残しません（規則第31条第1号）。",
+			"%[2]s is a file or URL that may hold what identifies the person, so it is not kept (PPC rules Art. 31(i))", it.Name.Ja, it.Name.En)
+	case ledger.TypeEmail, ledger.TypePhone, ledger.TypeAddress:
 		return hogo.NewError(hogo.EINVALID, "items", "「%[1]s」は連絡先です。仮名加工情報は本人への連絡に使わないため、残しません（法第41条第8項）。",
 			"%[2]s is a contact detail: pseudonymised information is never used to contact anyone, so it is not kept (APPI Art. 41(8))", it.Name.Ja, it.Name.En)
 	}
@@ -97,6 +101,9 @@ func (s *Service) CreatePseudonymized(ctx context.Context, a hogo.Actor, sp Pseu
 	}
 	if len(sp.Items) == 0 {
 		return nil, invalid("items", "残す項目を一つ以上選んでください。", "choose at least one item to keep")
+	}
+	if utf8.RuneCountInString(strings.TrimSpace(sp.Title)) > 200 {
+		return nil, invalid("title", "表題は200文字以内にしてください。", "the title is at most 200 characters")
 	}
 	seen := map[string]bool{}
 	for _, id := range sp.Items {

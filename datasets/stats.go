@@ -28,12 +28,18 @@ type StatSpec struct {
 // suppressed, and when only one cell is, the next smallest too, so that no
 // suppressed count follows from the total.
 type Stats struct {
-	Threshold  int        `json:"threshold"`
-	Columns    []string   `json:"columns"`
-	Cells      []StatCell `json:"cells"`
-	Total      int        `json:"total"`
-	Suppressed int        `json:"suppressed_cells"`
+	Threshold int        `json:"threshold"`
+	Columns   []string   `json:"columns"`
+	Cells     []StatCell `json:"cells"`
+	Total     int        `json:"total"`
+	// TotalHidden: the total itself is under the threshold, and hidden.
+	TotalHidden bool `json:"total_hidden,omitempty"`
+	Suppressed  int  `json:"suppressed_cells"`
 }
+
+// MaxBy bounds the items statistics count by at once: more axes make
+// every cell small.
+const MaxBy = 3
 
 // StatCell is one combination of values with its count and, when asked,
 // sum and mean; Hidden cells show none of them.
@@ -56,8 +62,8 @@ func (s *Service) Statistics(ctx context.Context, a hogo.Actor, sp StatSpec) (*S
 	if err != nil {
 		return nil, err
 	}
-	if len(sp.By) == 0 {
-		return nil, invalid("by", "集計の軸にする項目を一つ以上選んでください。", "choose at least one item to count by")
+	if len(sp.By) == 0 || len(sp.By) > MaxBy {
+		return nil, invalid("by", "集計の軸にする項目を1〜3個選んでください。", "choose one to three items to count by")
 	}
 	items := append(slices.Clone(sp.By), sp.Sum)
 	if sp.Sum == "" {
@@ -71,6 +77,9 @@ func (s *Service) Statistics(ctx context.Context, a hogo.Actor, sp StatSpec) (*S
 			return nil, invalid("by", "種別の項目ではないもの、又は二度指定された項目があります。", "an item given is not an item of the category, or is given twice")
 		}
 		if err := Eligible(it); err != nil {
+			if he, ok := err.(*hogo.Error); ok {
+				he.Field = "by"
+			}
 			return nil, err
 		}
 	}
@@ -140,8 +149,24 @@ func (s *Service) Statistics(ctx context.Context, a hogo.Actor, sp StatSpec) (*S
 	if st.Suppressed == 1 && smallest >= 0 {
 		hide(smallest)
 	}
+	// A hidden cell's values could name one person (an exact address or
+	// birth date): the hidden cells become one row of "*".
+	shown := st.Cells[:0]
+	for _, cell := range st.Cells {
+		if !cell.Hidden {
+			shown = append(shown, cell)
+		}
+	}
+	if st.Suppressed > 0 {
+		stars := make([]string, len(sp.By))
+		for i := range stars {
+			stars[i] = anonymize.Root
+		}
+		shown = append(shown, StatCell{Values: stars, Hidden: true})
+	}
+	st.Cells = shown
 	if st.Total < st.Threshold {
-		st.Total = 0
+		st.Total, st.TotalHidden = 0, true
 	}
 	e := a.Entry("statistics.create")
 	e.Category, e.Purpose = c.ID, sp.Purpose

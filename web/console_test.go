@@ -340,11 +340,32 @@ func TestConsoleRoleMatrix(t *testing.T) {
 				wantStatus(t, "datasets", b.get("/console/datasets"), http.StatusForbidden, msgForbidden)
 				wantStatus(t, "dataset preview", b.post("/console/datasets", url.Values{"csrf": {token}}), http.StatusForbidden, msgForbidden)
 			}
-			for _, p := range []string{"/console/datasets/0123456789abcdefghijklmnop/data", "/console/datasets/0123456789abcdefghijklmnop/method"} {
+			for _, p := range []string{"/console/datasets/0123456789abcdefghijklmnop/data", "/console/datasets/0123456789abcdefghijklmnop/method",
+				"/console/datasets/0123456789abcdefghijklmnop/provisions/0123456789abcdefghijklmnop/letter"} {
 				if role == hogo.RoleManager {
 					wantStatus(t, p, b.get(p), http.StatusNotFound)
 				} else {
 					wantStatus(t, p, b.get(p), http.StatusForbidden, msgForbidden)
+				}
+			}
+			// Provisions, pseudonymised information and statistics: the
+			// manager's alone (an empty form is refused for what it
+			// lacks, after the role is let through).
+			provide := b.post("/console/datasets/0123456789abcdefghijklmnop/provisions", url.Values{"csrf": {token}})
+			pseudo := b.post("/console/datasets/pseudonymized", url.Values{"csrf": {token}})
+			stats := b.post("/console/statistics", url.Values{"csrf": {token}})
+			if role == hogo.RoleManager {
+				wantStatus(t, "provide", provide, http.StatusNotFound)
+				wantStatus(t, "pseudonymise", pseudo, http.StatusBadRequest, "仮名加工情報の利用目的を")
+				wantStatus(t, "statistics", b.get("/console/statistics"), http.StatusOK, `id="statistics-form"`, `id="nav-statistics"`)
+				wantStatus(t, "count", stats, http.StatusBadRequest, "台帳にない種別です")
+			} else {
+				wantStatus(t, "provide", provide, http.StatusForbidden, msgForbidden)
+				wantStatus(t, "pseudonymise", pseudo, http.StatusForbidden, msgForbidden)
+				wantStatus(t, "statistics", b.get("/console/statistics"), http.StatusForbidden, msgForbidden)
+				wantStatus(t, "count", stats, http.StatusForbidden, msgForbidden)
+				if strings.Contains(b.get("/console/").String(), `id="nav-statistics"`) {
+					t.Errorf("%s has the link to statistics", role)
 				}
 			}
 		})
@@ -357,7 +378,9 @@ func TestConsoleRoleMatrix(t *testing.T) {
 		targets[e.Target] = true
 	}
 	for _, want := range []string{"GET /console/users", "GET /console/audit", "POST /console/users", "POST /console/audit/verify",
-		"GET /console/datasets", "POST /console/datasets", "GET /console/datasets/{id}/data", "GET /console/datasets/{id}/method"} {
+		"GET /console/datasets", "POST /console/datasets", "GET /console/datasets/{id}/data", "GET /console/datasets/{id}/method",
+		"POST /console/datasets/{id}/provisions", "GET /console/datasets/{id}/provisions/{pid}/letter", "POST /console/datasets/pseudonymized",
+		"GET /console/statistics", "POST /console/statistics"} {
 		if !targets[want] {
 			t.Errorf("no access.denied entry for staff1 on %s (have %v)", want, targets)
 		}

@@ -189,3 +189,164 @@ func (s *Server) apiDatasetMethod(w http.ResponseWriter, r *http.Request, c *who
 	writeJSON(w, http.StatusOK, m)
 	return nil
 }
+
+// datasetProvisionJSON is a provision of anonymised information to a third
+// party (APPI Art. 43(4)) as the API gives it; Letter is where the manager
+// reads its cover letter again.
+type datasetProvisionJSON struct {
+	ID               string    `json:"id"`
+	DatasetID        string    `json:"dataset_id"`
+	Recipient        string    `json:"recipient"`
+	RecipientAddress string    `json:"recipient_address"`
+	Method           string    `json:"method"`
+	ProvidedOn       string    `json:"provided_on"`
+	CreatedAt        time.Time `json:"created_at"`
+	PublishedAt      time.Time `json:"published_at"`
+	Actor            string    `json:"actor"`
+	Letter           string    `json:"letter,omitempty"`
+}
+
+// datasetLetterURL is the API's address of a provision's cover letter.
+func datasetLetterURL(datasetID, provisionID string) string {
+	return "/api/v1/datasets/" + datasetID + "/provisions/" + provisionID + "/letter"
+}
+
+// toProvisionJSON gives a provision; the letter's address only to a role
+// that may read it.
+func toProvisionJSON(p *hogo.DatasetProvision, letter bool) datasetProvisionJSON {
+	j := datasetProvisionJSON{ID: p.ID, DatasetID: p.DatasetID, Recipient: p.Recipient, RecipientAddress: p.RecipientAddress,
+		Method: p.Method, ProvidedOn: p.ProvidedOn, CreatedAt: p.CreatedAt.In(hogo.Tokyo), PublishedAt: p.PublishedAt.In(hogo.Tokyo),
+		Actor: p.Actor}
+	if letter {
+		j.Letter = datasetLetterURL(p.DatasetID, p.ID)
+	}
+	return j
+}
+
+// apiDatasetProvide records a provision of anonymised information (Art.
+// 43(4)): its items and the method are published on the portal from now,
+// and the cover letter that tells the recipient it is anonymised
+// information is at the address answered.
+func (s *Server) apiDatasetProvide(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.datasetsReady(); err != nil {
+		return err
+	}
+	var in datasets.ProvisionInput
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	p, _, err := s.Datasets.Provide(r.Context(), c.Actor, r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	j := toProvisionJSON(p, true)
+	w.Header().Set("Location", j.Letter)
+	writeJSON(w, http.StatusCreated, j)
+	return nil
+}
+
+// apiDatasetProvisions lists a dataset's provisions, oldest first; an
+// unknown dataset is not found rather than an empty list.
+func (s *Server) apiDatasetProvisions(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.datasetsReady(); err != nil {
+		return err
+	}
+	d, err := s.Datasets.Get(r.Context(), c.Actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	list, err := s.Datasets.Provisions(r.Context(), c.Actor, d.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]datasetProvisionJSON, 0, len(list))
+	for _, p := range list {
+		out = append(out, toProvisionJSON(p, datasetCreator(c.Actor.Role)))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"provisions": out})
+	return nil
+}
+
+// apiDatasetLetter sends a provision's cover letter (PDF) again.
+func (s *Server) apiDatasetLetter(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.datasetsReady(); err != nil {
+		return err
+	}
+	return s.writeDatasetLetter(w, r, c)
+}
+
+// writeDatasetLetter renders the letter; the file is named by the
+// provision's ID only once the service has found it.
+func (s *Server) writeDatasetLetter(w http.ResponseWriter, r *http.Request, c *who) error {
+	pid := r.PathValue("pid")
+	pdf, err := s.Datasets.Letter(r.Context(), c.Actor, r.PathValue("id"), pid)
+	if err != nil {
+		return err
+	}
+	serveFile(w, "application/pdf", "dataset-provision-"+pid+".pdf", pdf)
+	return nil
+}
+
+// pseudoBody is the body of POST /api/v1/datasets/pseudonymized: a
+// datasets.PseudoSpec whose use purpose must be given (0 is the first of
+// the ledger's purposes, not a default).
+type pseudoBody struct {
+	Title      string   `json:"title"`
+	Category   string   `json:"category"`
+	Purpose    string   `json:"purpose"`
+	Items      []string `json:"items"`
+	UsePurpose *int     `json:"use_purpose"`
+}
+
+func errNoUsePurpose() error {
+	return hogo.NewError(hogo.EINVALID, "use_purpose", "仮名加工情報の利用目的を、台帳の仮名加工情報の利用目的の番号（0から）で指定してください（個人情報保護法第41条第4項）。",
+		"give the use purpose as the number (from 0) of one of the ledger's purposes of pseudonymised information (APPI Art. 41(4))")
+}
+
+// apiCreatePseudonymized makes pseudonymised information (仮名加工情報,
+// APPI Art. 41): kept with its use purpose, never provided, never
+// published.
+func (s *Server) apiCreatePseudonymized(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.datasetsReady(); err != nil {
+		return err
+	}
+	var in pseudoBody
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if in.UsePurpose == nil {
+		return errNoUsePurpose()
+	}
+	d, err := s.Datasets.CreatePseudonymized(r.Context(), c.Actor, datasets.PseudoSpec{Title: in.Title, Category: in.Category,
+		Purpose: in.Purpose, Items: in.Items, UsePurpose: *in.UsePurpose})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/datasets/"+d.ID)
+	writeJSON(w, http.StatusCreated, toDatasetJSON(d, true))
+	return nil
+}
+
+// apiStatistics counts a category's records by the items asked, small
+// cells hidden (統計情報; the ledger's statistics.min_cell).
+func (s *Server) apiStatistics(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.datasetsReady(); err != nil {
+		return err
+	}
+	var in datasets.StatSpec
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	st, err := s.Datasets.Statistics(r.Context(), c.Actor, in)
+	if err != nil {
+		return err
+	}
+	if st.Cells == nil {
+		st.Cells = []datasets.StatCell{}
+	}
+	if st.Columns == nil {
+		st.Columns = []string{}
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}

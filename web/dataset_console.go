@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/access"
+	"hogo.example.jp/hogo/calendar"
 	"hogo.example.jp/hogo/datasets"
 	"hogo.example.jp/hogo/ledger"
 )
@@ -19,7 +21,11 @@ import (
 // auditor; the manager's form, which previews the risk before and after
 // (nothing stored) and creates and publishes; each record with its items,
 // the five steps of 則34 and the risk; the table and the processing-method
-// information (加工方法等情報) for the manager alone.
+// information (加工方法等情報) for the manager alone; the provisions to third
+// parties with their cover letters and the manager's form to record one
+// (Art. 43(4)); pseudonymised information (仮名加工情報, Art. 41) made from
+// a second form, for a use purpose the ledger publishes, with its removed
+// information (削除情報等) for the manager and never provided.
 
 func (s *Server) datasetConsoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/datasets", s.console(s.datasetsPage, "datasets.title", datasetReader))
@@ -27,14 +33,20 @@ func (s *Server) datasetConsoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/datasets/{id}", s.console(s.datasetPage, "datasets.one", datasetReader))
 	mux.HandleFunc("GET /console/datasets/{id}/data", s.console(s.datasetDownload, "datasets.one", datasetCreator))
 	mux.HandleFunc("GET /console/datasets/{id}/method", s.console(s.datasetMethodPage, "datasets.method.title", datasetCreator))
+	mux.HandleFunc("POST /console/datasets/pseudonymized", s.console(s.pseudoSubmit, "datasets.title", datasetCreator))
+	mux.HandleFunc("POST /console/datasets/{id}/provisions", s.console(s.datasetProvideSubmit, "datasets.one", datasetCreator))
+	mux.HandleFunc("GET /console/datasets/{id}/provisions/{pid}/letter", s.console(s.datasetLetterDownload, "datasets.one", datasetCreator))
+	mux.HandleFunc("GET /console/statistics", s.console(s.statisticsPage, "statistics.title", datasetCreator))
+	mux.HandleFunc("POST /console/statistics", s.console(s.statisticsSubmit, "statistics.title", datasetCreator))
 }
 
 // datasetFormFields are the form's fields kept when it is shown again
 // after a preview or an error.
 var datasetFormFields = []string{"title", "category", "purpose", "k", "l", "l_entropy", "t", "suppress_pct"}
 
-// datasetChoice is a purpose or an item the form offers.
-type datasetChoice struct{ ID, Name string }
+// datasetChoice is a purpose or an item the form offers (an item with its
+// type in the ledger).
+type datasetChoice struct{ ID, Name, Type string }
 
 // datasetRemoved is an item the form does not offer, with the reason.
 type datasetRemoved struct{ Name, Reason string }
@@ -50,8 +62,10 @@ type datasetCategoryForm struct {
 }
 
 // datasetCategories are the categories the role may read for one of their
-// purposes, with the items datasets.Eligible lets be kept.
-func datasetCategories(l *ledger.Ledger, role hogo.Role, lang string) []datasetCategoryForm {
+// purposes, with the items eligible lets be kept: datasets.Eligible for
+// anonymised information and statistics, datasets.PseudoEligible for
+// pseudonymised information.
+func datasetCategories(l *ledger.Ledger, role hogo.Role, lang string, eligible func(*ledger.Item) error) []datasetCategoryForm {
 	var out []datasetCategoryForm
 	for _, cat := range l.Categories {
 		cf := datasetCategoryForm{ID: cat.ID, Name: cat.Name.In(lang)}
@@ -78,11 +92,11 @@ func datasetCategories(l *ledger.Ledger, role hogo.Role, lang string) []datasetC
 			cf.Purposes = append(cf.Purposes, datasetChoice{ID: pp.ID, Name: name})
 		}
 		for _, it := range cat.Items {
-			if err := datasets.Eligible(it); err != nil {
+			if err := eligible(it); err != nil {
 				cf.Removed = append(cf.Removed, datasetRemoved{Name: it.Name.In(lang), Reason: hogo.ErrorMessageIn(err, lang)})
 				continue
 			}
-			cf.Items = append(cf.Items, datasetChoice{ID: it.ID, Name: it.Name.In(lang)})
+			cf.Items = append(cf.Items, datasetChoice{ID: it.ID, Name: it.Name.In(lang), Type: string(it.Type)})
 		}
 		if len(cf.Purposes) > 0 && len(cf.Items) > 0 {
 			out = append(out, cf)
@@ -108,8 +122,30 @@ func (s *Server) datasetNames(category, purpose, lang string) (string, string) {
 
 // datasetRow is a line of the records' list.
 type datasetRow struct {
-	ID, Title, Created, Category, Purpose, Items, Actor string
-	Rows, Suppressed                                    int
+	ID, Kind, Title, Created, Category, Purpose, Items, Actor string
+	Rows, Suppressed                                          int
+}
+
+// datasetKind is a dataset's kind in words: 匿名加工情報 or 仮名加工情報.
+func datasetKind(kind, lang string) string {
+	key := "datasets.kind." + kind
+	if messages[key][0] == "" {
+		return kind
+	}
+	return T(lang, key)
+}
+
+// pseudoUsePurposes are the ledger's purposes of pseudonymised information
+// (Art. 41(4)), by their index, in the page's language.
+func pseudoUsePurposes(l *ledger.Ledger, lang string) []datasetChoice {
+	if l == nil || l.Pseudonymized == nil {
+		return nil
+	}
+	var out []datasetChoice
+	for i, t := range l.Pseudonymized.Purposes {
+		out = append(out, datasetChoice{ID: strconv.Itoa(i), Name: t.In(lang)})
+	}
+	return out
 }
 
 // datasetItemView is an item of a dataset: how it was processed and, for
@@ -202,10 +238,22 @@ func (s *Server) datasetsPage(w http.ResponseWriter, r *http.Request, c *who, p 
 	if _, ok := data["Checked"]; !ok {
 		data["Checked"] = map[string]bool{}
 	}
+	if _, ok := data["PForm"]; !ok {
+		data["PForm"] = map[string]string{}
+	}
+	if _, ok := data["PChecked"]; !ok {
+		data["PChecked"] = map[string]bool{}
+	}
 	canCreate := datasetCreator(c.Actor.Role)
 	data["CanCreate"] = canCreate
 	if st := s.Ledger(); st != nil && canCreate {
-		data["Categories"] = datasetCategories(st.Ledger, c.Actor.Role, p.Lang)
+		data["Categories"] = datasetCategories(st.Ledger, c.Actor.Role, p.Lang, datasets.Eligible)
+		// Pseudonymised information is made only for a purpose the
+		// ledger publishes for it (Art. 41(4)): no purpose, no form.
+		if uses := pseudoUsePurposes(st.Ledger, p.Lang); len(uses) > 0 {
+			data["UsePurposes"] = uses
+			data["PseudoCategories"] = datasetCategories(st.Ledger, c.Actor.Role, p.Lang, datasets.PseudoEligible)
+		}
 	}
 	status := http.StatusOK
 	if err := s.datasetsReady(); err != nil {
@@ -230,7 +278,7 @@ func (s *Server) datasetsPage(w http.ResponseWriter, r *http.Request, c *who, p 
 					names = append(names, it.NameJa)
 				}
 			}
-			rows = append(rows, datasetRow{ID: d.ID, Title: d.Title, Created: retentionWhen(d.CreatedAt, p.Lang), Category: cn, Purpose: pn,
+			rows = append(rows, datasetRow{ID: d.ID, Kind: datasetKind(d.Kind, p.Lang), Title: d.Title, Created: retentionWhen(d.CreatedAt, p.Lang), Category: cn, Purpose: pn,
 				Items: strings.Join(names, sep), Actor: d.Actor, Rows: d.Rows, Suppressed: d.Suppressed})
 		}
 		data["Datasets"] = rows
@@ -322,17 +370,53 @@ func (s *Server) datasetsSubmit(w http.ResponseWriter, r *http.Request, c *who, 
 }
 
 // datasetPage shows one record: what it was made of, the items published
-// and how each was processed, the steps of 則34, the risk before and
-// after; the table and the method for the manager.
+// and how each was processed, the steps of 則34 (則31 for pseudonymised
+// information), the risk before and after; the provisions to third
+// parties with their cover letters and, for the manager, the form to
+// record one; the table and the method for the manager.
 func (s *Server) datasetPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
-	status := http.StatusOK
+	s.showDataset(w, r, c, p, http.StatusOK, nil)
+}
+
+// datasetProvisionRow is a provision as the record's page lists it.
+type datasetProvisionRow struct {
+	ID, ProvidedOn, Recipient, Address, Method, Created, Actor string
+}
+
+// showDataset renders a record's page with status; form is the provision
+// form as it was filled in when it was refused (p.Error says why).
+func (s *Server) showDataset(w http.ResponseWriter, r *http.Request, c *who, p *page, status int, form map[string]string) {
+	fatal := ""
+	var d *hogo.Dataset
 	if err := s.datasetsReady(); err != nil {
-		p.Error, status = hogo.ErrorMessageIn(err, p.Lang), http.StatusInternalServerError
-	} else if d, err := s.Datasets.Get(r.Context(), c.Actor, r.PathValue("id")); err != nil {
-		p.Error, status = hogo.ErrorMessageIn(err, p.Lang), httpStatus(hogo.ErrorCode(err))
-	} else {
-		var rep *datasets.Report
-		if len(d.Report) > 0 {
+		fatal, status = hogo.ErrorMessageIn(err, p.Lang), http.StatusInternalServerError
+	} else if d, err = s.Datasets.Get(r.Context(), c.Actor, r.PathValue("id")); err != nil {
+		fatal, status = hogo.ErrorMessageIn(err, p.Lang), httpStatus(hogo.ErrorCode(err))
+	}
+	if fatal != "" {
+		p.Error = fatal
+		s.render(w, r, status, "error", p)
+		return
+	}
+	pseudo := d.Kind == hogo.DatasetPseudonymized
+	var rep *datasets.Report
+	usePurpose := ""
+	if len(d.Report) > 0 {
+		if pseudo {
+			// The pseudonymised information's report: its rows and its
+			// use purpose, in both languages.
+			var x struct {
+				UsePurpose struct{ Ja, En string } `json:"use_purpose"`
+			}
+			if err := json.Unmarshal(d.Report, &x); err == nil {
+				usePurpose = x.UsePurpose.Ja
+				if p.Lang == "en" && x.UsePurpose.En != "" {
+					usePurpose = x.UsePurpose.En
+				}
+			} else {
+				s.Logger.Error("dataset report unreadable", "err", errorKind(err))
+			}
+		} else {
 			var x datasets.Report
 			if err := json.Unmarshal(d.Report, &x); err == nil {
 				rep = &x
@@ -340,21 +424,112 @@ func (s *Server) datasetPage(w http.ResponseWriter, r *http.Request, c *who, p *
 				s.Logger.Error("dataset report unreadable", "err", errorKind(err))
 			}
 		}
-		cn, pn := s.datasetNames(d.Category, d.Purpose, p.Lang)
-		p.Title = d.Title
-		p.Data = map[string]any{"ID": d.ID, "Title": d.Title, "Category": cn, "Purpose": pn, "Created": retentionWhen(d.CreatedAt, p.Lang),
-			"Published": retentionWhen(d.PublishedAt, p.Lang), "Actor": d.Actor, "Rows": d.Rows, "Suppressed": d.Suppressed,
-			"Report": datasetReport(rep, d.Items, d.Steps, p.Lang), "CanCreate": datasetCreator(c.Actor.Role)}
-		// Only known message keys: the page never echoes a query string.
-		if key := "datasets.done." + r.URL.Query().Get("done"); messages[key][0] != "" {
-			p.Flash = T(p.Lang, key)
-		}
 	}
-	if p.Error != "" {
-		s.render(w, r, status, "error", p)
-		return
+	cn, pn := s.datasetNames(d.Category, d.Purpose, p.Lang)
+	p.Title = d.Title
+	canCreate := datasetCreator(c.Actor.Role)
+	data := map[string]any{"ID": d.ID, "Kind": datasetKind(d.Kind, p.Lang), "Pseudo": pseudo, "UsePurpose": usePurpose,
+		"Title": d.Title, "Category": cn, "Purpose": pn, "Created": retentionWhen(d.CreatedAt, p.Lang),
+		"Published": retentionWhen(d.PublishedAt, p.Lang), "Actor": d.Actor, "Rows": d.Rows, "Suppressed": d.Suppressed,
+		"Report": datasetReport(rep, d.Items, d.Steps, p.Lang), "CanCreate": canCreate}
+	if !pseudo {
+		// The provisions to third parties (Art. 43(4)).
+		list, err := s.Datasets.Provisions(r.Context(), c.Actor, d.ID)
+		if err != nil && p.Error == "" {
+			p.Error, status = hogo.ErrorMessageIn(err, p.Lang), httpStatus(hogo.ErrorCode(err))
+		}
+		rows := make([]datasetProvisionRow, 0, len(list))
+		for _, pv := range list {
+			rows = append(rows, datasetProvisionRow{ID: pv.ID, ProvidedOn: retentionDay(pv.ProvidedOn, p.Lang), Recipient: pv.Recipient,
+				Address: pv.RecipientAddress, Method: pv.Method, Created: retentionWhen(pv.CreatedAt, p.Lang), Actor: pv.Actor})
+		}
+		data["Provisions"] = rows
+		if form == nil {
+			form = map[string]string{}
+		}
+		if form["provided_on"] == "" {
+			form["provided_on"] = calendar.DateOf(s.datasetsNow()).String()
+		}
+		data["Form"] = form
+	}
+	p.Data = data
+	// Only known message keys: the page never echoes a query string.
+	if key := "datasets.done." + r.URL.Query().Get("done"); p.Error == "" && messages[key][0] != "" {
+		p.Flash = T(p.Lang, key)
 	}
 	s.render(w, r, status, "dataset", p)
+}
+
+// datasetsNow is the datasets' clock: the day the provision form offers.
+func (s *Server) datasetsNow() time.Time {
+	if s.Datasets != nil && s.Datasets.Now != nil {
+		return s.Datasets.Now()
+	}
+	return s.Now()
+}
+
+// datasetProvideSubmit records a provision from the record's page; a
+// refusal shows the page again with the form as it was filled in.
+func (s *Server) datasetProvideSubmit(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	f := r.PostFormValue
+	form := map[string]string{"recipient": f("recipient"), "recipient_address": f("recipient_address"), "method": f("method"),
+		"provided_on": strings.TrimSpace(f("provided_on"))}
+	err := s.datasetsReady()
+	if err == nil {
+		var pv *hogo.DatasetProvision
+		in := datasets.ProvisionInput{Recipient: form["recipient"], RecipientAddress: form["recipient_address"], Method: form["method"],
+			ProvidedOn: form["provided_on"]}
+		if pv, _, err = s.Datasets.Provide(r.Context(), c.Actor, r.PathValue("id"), in); err == nil {
+			http.Redirect(w, r, "/console/datasets/"+pv.DatasetID+"?done=provided#dataset-provisions", http.StatusSeeOther)
+			return
+		}
+	}
+	p.Error = hogo.ErrorMessageIn(err, p.Lang)
+	s.showDataset(w, r, c, p, httpStatus(hogo.ErrorCode(err)), form)
+}
+
+// datasetLetterDownload sends a provision's cover letter (PDF) again.
+func (s *Server) datasetLetterDownload(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	err := s.datasetsReady()
+	if err == nil {
+		err = s.writeDatasetLetter(w, r, c)
+	}
+	if err != nil {
+		p.Error = hogo.ErrorMessageIn(err, p.Lang)
+		s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
+	}
+}
+
+// pseudoSubmit makes pseudonymised information from the second form of
+// the records' page; a refusal shows the page again with that form as it
+// was filled in.
+func (s *Server) pseudoSubmit(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	f := r.PostFormValue
+	cat := f("category")
+	form := map[string]string{"title": f("title"), "category": cat, "purpose": f("purpose"), "use_purpose": f("use_purpose")}
+	checked := map[string]bool{}
+	items := r.PostForm["items_"+cat]
+	for _, it := range items {
+		checked[cat+"/"+it] = true
+	}
+	data := map[string]any{"PForm": form, "PChecked": checked, "POpen": true}
+	err := s.datasetsReady()
+	if err == nil {
+		var use int
+		if use, err = strconv.Atoi(strings.TrimSpace(f("use_purpose"))); err != nil {
+			err = errNoUsePurpose()
+		} else {
+			var d *hogo.Dataset
+			sp := datasets.PseudoSpec{Title: f("title"), Category: cat, Purpose: f("purpose"), Items: items, UsePurpose: use}
+			if d, err = s.Datasets.CreatePseudonymized(r.Context(), c.Actor, sp); err == nil {
+				http.Redirect(w, r, "/console/datasets/"+d.ID+"?done=pseudonymized", http.StatusSeeOther)
+				return
+			}
+		}
+	}
+	p.Data = data
+	p.Error = hogo.ErrorMessageIn(err, p.Lang)
+	s.datasetsPage(&statusOverride{w, httpStatus(hogo.ErrorCode(err))}, r, c, p)
 }
 
 // datasetDownload sends the anonymised table (CSV) to the manager,
@@ -371,7 +546,9 @@ func (s *Server) datasetDownload(w http.ResponseWriter, r *http.Request, c *who,
 }
 
 // datasetMethodPage shows the processing-method information (加工方法等
-// 情報), opened for the manager alone and audited by the service.
+// 情報) of anonymised information, or the removed information (削除情報等)
+// of pseudonymised information, opened for the manager alone and audited
+// by the service.
 func (s *Server) datasetMethodPage(w http.ResponseWriter, r *http.Request, c *who, p *page) {
 	err := s.datasetsReady()
 	var m json.RawMessage
@@ -383,11 +560,20 @@ func (s *Server) datasetMethodPage(w http.ResponseWriter, r *http.Request, c *wh
 		s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
 		return
 	}
+	pseudo := false
+	if d, err := s.Datasets.Get(r.Context(), c.Actor, r.PathValue("id")); err == nil {
+		pseudo = d.Kind == hogo.DatasetPseudonymized
+	} else {
+		s.Logger.Error("dataset record unreadable", "err", errorKind(err))
+	}
+	if pseudo {
+		p.Title = T(p.Lang, "datasets.removed_info.title")
+	}
 	var b bytes.Buffer
 	if err := json.Indent(&b, m, "", "  "); err != nil {
 		b.Reset()
 		b.Write(m)
 	}
-	p.Data = map[string]any{"ID": r.PathValue("id"), "Method": b.String()}
+	p.Data = map[string]any{"ID": r.PathValue("id"), "Method": b.String(), "Pseudo": pseudo}
 	s.render(w, r, http.StatusOK, "dataset_method", p)
 }

@@ -10,8 +10,11 @@ import (
 // dataset of anonymised information created, its title, the day it was
 // created and the categories of information about individuals it holds
 // (匿名加工情報に含まれる個人に関する情報の項目) with how each was
-// processed; and the undertaking not to re-identify (Art. 43(5), 45).
-// Public: what datasets.Published gives, never a table or a method.
+// processed; for each provision to a third party, the day and the method
+// of provision, published before it (Art. 43(4), 則36(2)), never the
+// recipient; and the undertaking not to re-identify (Art. 43(5), 45).
+// Public: what datasets.Published and datasets.PublishedProvisions give,
+// never a table, a method or a recipient.
 
 func (s *Server) datasetPortalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /anonymized", s.portalAnonymized)
@@ -20,10 +23,15 @@ func (s *Server) datasetPortalRoutes(mux *http.ServeMux) {
 // publishedItem is an item category as published.
 type publishedItem struct{ Name, Process string }
 
+// publishedProvision is a provision as the portal shows it: when and how,
+// not to whom.
+type publishedProvision struct{ ProvidedOn, Method string }
+
 // publishedDataset is a dataset as the portal shows it.
 type publishedDataset struct {
 	ID, Title, Created string
 	Items              []publishedItem
+	Provisions         []publishedProvision
 }
 
 func (s *Server) portalAnonymized(w http.ResponseWriter, r *http.Request) {
@@ -37,8 +45,20 @@ func (s *Server) portalAnonymized(w http.ResponseWriter, r *http.Request) {
 			s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
 			return
 		}
+		provs, err := s.Datasets.PublishedProvisions(r.Context())
+		if err != nil {
+			s.Logger.Error("published provisions failed", "err", errorKind(err))
+			p.Error = hogo.ErrorMessageIn(err, p.Lang)
+			s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
+			return
+		}
+		byDataset := map[string][]publishedProvision{}
+		for _, pv := range provs {
+			byDataset[pv.DatasetID] = append(byDataset[pv.DatasetID], publishedProvision{ProvidedOn: effectiveText(pv.ProvidedOn, p.Lang), Method: pv.Method})
+		}
 		for _, d := range list {
-			pd := publishedDataset{ID: d.ID, Title: d.Title, Created: effectiveText(d.CreatedAt.In(hogo.Tokyo).Format("2006-01-02"), p.Lang)}
+			pd := publishedDataset{ID: d.ID, Title: d.Title, Created: effectiveText(d.CreatedAt.In(hogo.Tokyo).Format("2006-01-02"), p.Lang),
+				Provisions: byDataset[d.ID]}
 			for _, it := range d.Items {
 				pi := publishedItem{Name: it.NameJa, Process: it.ProcessJa}
 				if p.Lang == "en" {

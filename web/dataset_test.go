@@ -31,6 +31,13 @@ const seekerCount = 24
 // typed in, which no dataset, portal page, error or audit entry may hold.
 func seedSeekers(h *harness) []string {
 	h.t.Helper()
+	return seedSeekersWith(h, nil)
+}
+
+// seedSeekersWith is seedSeekers with, for the i-th seeker, the items
+// extra gives besides (an item a test's ledger adds).
+func seedSeekersWith(h *harness, extra func(i int) map[string]string) []string {
+	h.t.Helper()
 	family := []string{"山田", "佐藤", "鈴木", "高橋", "田中", "伊藤"}
 	familyKana := []string{"ヤマダ", "サトウ", "スズキ", "タカハシ", "タナカ", "イトウ"}
 	given := []string{"一郎", "花子", "健太", "美咲"}
@@ -53,9 +60,14 @@ func seedSeekers(h *harness) []string {
 		birth := fmt.Sprintf("%d-%02d-%02d", 1980+i%4, 1+i%12, 1+(i*7)%28)
 		pl := places[i%6]
 		addr := fmt.Sprintf(pl.address, 10+i)
-		body, _ := json.Marshal(map[string]any{"category": "job_seeker", "purpose": "job_matching", "source": "web_form",
-			"items": map[string]string{"name": name, "name_kana": kana, "email": email, "phone": phone, "birth_date": birth,
-				"postal_code": pl.postal, "address": addr, "qualifications": quals[i%3]}})
+		items := map[string]string{"name": name, "name_kana": kana, "email": email, "phone": phone, "birth_date": birth,
+			"postal_code": pl.postal, "address": addr, "qualifications": quals[i%3]}
+		if extra != nil {
+			for k, v := range extra(i) {
+				items[k] = v
+			}
+		}
+		body, _ := json.Marshal(map[string]any{"category": "job_seeker", "purpose": "job_matching", "source": "web_form", "items": items})
 		createPrincipal(h, string(body))
 		values = append(values, name, kana, email, phone, birth, addr, strings.ReplaceAll(phone, "-", ""))
 	}

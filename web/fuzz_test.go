@@ -118,8 +118,9 @@ type fuzzRoute struct {
 }
 
 // apiFuzzRoutes are the API's JSON-body routes the fuzzer feeds; {pid},
-// {rid}, {iid}, {cid} and {rq} are a principal, its record, an incident, a
-// complaint and a request made when the fuzzer starts.
+// {rid}, {iid}, {cid}, {rq} and {did} are a principal, its record, an
+// incident, a complaint, a request and a dataset of anonymised information
+// made when the fuzzer starts.
 var apiFuzzRoutes = []fuzzRoute{
 	{"POST", "/api/v1/principals", hogo.RoleManager, []string{taroBody,
 		`{"category":"job_seeker","purpose":"job_matching","items":{"name":"山田 花子","birth_date":"令和元年5月1日","postal_code":"１００-０００１"}}`}},
@@ -156,6 +157,13 @@ var apiFuzzRoutes = []fuzzRoute{
 	{"POST", "/api/v1/datasets", hogo.RoleManager, []string{`{` + datasetSpec + `,"preview":true}`,
 		`{"category":"job_seeker","purpose":"statistics","qi":["birth_date","address"],"sensitive":["qualifications"],"k":2,"l":2,"t":0.5,"suppress_pct":10}`,
 		`{"category":"job_seeker","purpose":"statistics","qi":["name"],"k":2}`}},
+	{"POST", "/api/v1/datasets/{did}/provisions", hogo.RoleManager, []string{provBody,
+		`{"recipient":"架空統計株式会社","method":"記録媒体を手渡し","provided_on":"2026-02-30"}`, `{"recipient":"架空統計株式会社"}`}},
+	{"POST", "/api/v1/datasets/pseudonymized", hogo.RoleManager, []string{`{` + pseudoSpec + `}`,
+		`{"category":"job_seeker","purpose":"statistics","items":["name","birth_date"],"use_purpose":0}`}},
+	{"POST", "/api/v1/statistics", hogo.RoleManager, []string{`{"category":"job_seeker","purpose":"statistics","by":["address"],"levels":{"address":2}}`,
+		`{"category":"job_seeker","purpose":"statistics","by":["birth_date","postal_code"],"levels":{"birth_date":1,"postal_code":2},"sum":"birth_date"}`,
+		`{"category":"job_seeker","purpose":"statistics","by":["name"]}`}},
 }
 
 // FuzzAPIBodies sends arbitrary bytes as the body of the API's JSON routes
@@ -173,6 +181,15 @@ func FuzzAPIBodies(f *testing.F) {
 	ids["{cid}"] = fs.created(f, hogo.RoleDesk, "/api/v1/complaints", complaintBody)["id"].(string)
 	ids["{rq}"] = fs.created(f, hogo.RoleDesk, "/api/v1/requests",
 		`{"types":["disclose"],"channel":"post","requester":{"kind":"principal","name":"道下 鈴","email":"suzu@example.jp"}}`)["id"].(string)
+	// Job seekers enough for a dataset of anonymised information, to
+	// provide.
+	for i := range 4 {
+		fs.created(f, hogo.RoleManager, "/api/v1/principals", fmt.Sprintf(`{"category":"job_seeker","purpose":"job_matching","source":"web_form",`+
+			`"items":{"name":"布津 花子%d","name_kana":"フズ ハナコ","email":"fuzz%d@example.jp","phone":"090-0000-000%d","birth_date":"1990-0%d-01",`+
+			`"postal_code":"100-0001","address":"東京都千代田区千代田1-%d"}}`, i, i, i, i+1, i))
+	}
+	ids["{did}"] = fs.created(f, hogo.RoleManager, "/api/v1/datasets",
+		`{"category":"job_seeker","purpose":"statistics","qi":["birth_date","address"],"k":2,"suppress_pct":50}`)["id"].(string)
 	expand := func(s string) string {
 		for k, v := range ids {
 			s = strings.ReplaceAll(s, k, v)

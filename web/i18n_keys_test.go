@@ -103,7 +103,12 @@ func TestMessageKeysExist(t *testing.T) {
 		// models, the record page's notice.
 		"datasets.rule.":   {"1", "2", "3", "4", "5"},
 		"datasets.lmodel.": {"distinct", "entropy"},
-		"datasets.done.":   {"created"},
+		"datasets.done.":   {"created", "provided", "pseudonymized"},
+		// Pseudonymised information: the kinds of dataset, the steps of
+		// 則31; statistics: the levels of each item type.
+		"datasets.kind.":    {hogo.DatasetAnonymized, hogo.DatasetPseudonymized},
+		"datasets.prule.":   {"1", "2", "3"},
+		"statistics.level.": statLevelNames(),
 	}
 	for prefix, list := range dynamic {
 		for _, k := range list {
@@ -134,4 +139,14 @@ func TestMessageKeysExist(t *testing.T) {
 			t.Errorf("dynamic message key %q has no words", k)
 		}
 	}
+}
+
+// statLevelNames are the levels the statistics form offers, as message
+// keys after "statistics.level.".
+func statLevelNames() []string {
+	out := []string{"0"}
+	for _, ls := range statLevels {
+		out = append(out, ls...)
+	}
+	return out
 }

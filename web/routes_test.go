@@ -299,9 +299,10 @@ var requestSteps = map[string]bool{
 }
 
 // principalRoutes need a principal or a provision in the right state (a
-// dataset: principals to anonymise): their refusals are checked with the
-// request steps', their successes in consent_test.go, provision_test.go
-// and dataset_test.go.
+// dataset or statistics: principals to anonymise or count; a dataset's
+// provisions: a dataset): their refusals are checked with the request
+// steps', their successes in consent_test.go, provision_test.go,
+// dataset_test.go and dataset_more_test.go.
 var principalRoutes = map[string][]hogo.Role{
 	"GET /api/v1/incidents/{id}":                         {hogo.RoleManager, hogo.RoleAuditor},
 	"PUT /api/v1/incidents/{id}":                         {hogo.RoleManager},
@@ -329,6 +330,11 @@ var principalRoutes = map[string][]hogo.Role{
 	"GET /api/v1/datasets/{id}":                          {hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/datasets/{id}/data":                     {hogo.RoleManager},
 	"GET /api/v1/datasets/{id}/method":                   {hogo.RoleManager},
+	"POST /api/v1/datasets/pseudonymized":                {hogo.RoleManager},
+	"POST /api/v1/datasets/{id}/provisions":              {hogo.RoleManager},
+	"GET /api/v1/datasets/{id}/provisions":               {hogo.RoleManager, hogo.RoleAuditor},
+	"GET /api/v1/datasets/{id}/provisions/{pid}/letter":  {hogo.RoleManager},
+	"POST /api/v1/statistics":                            {hogo.RoleManager},
 	"POST /api/v1/retention/holds/{id}/lift":             {hogo.RoleManager},
 	"POST /api/v1/principals/{id}/records/{rid}/events":  {hogo.RoleStaff, hogo.RoleDesk, hogo.RoleManager},
 }

@@ -335,7 +335,7 @@ func TestSecurityHeadersEveryKind(t *testing.T) {
 	}
 	// Console: pages, a principal, an export, errors.
 	for _, p := range []string{"/console/", "/console/ledger", "/console/users", "/console/audit", "/console/principals/" + pid + "?purpose=job_matching",
-		"/console/requests", "/console/complaints", "/console/incidents", "/console/datasets", "/console/nope"} {
+		"/console/requests", "/console/complaints", "/console/incidents", "/console/datasets", "/console/statistics", "/console/nope"} {
 		r := b.get(p)
 		if r.status == http.StatusOK {
 			noStore("console "+p, r)
