@@ -643,6 +643,10 @@ func bAnonymized(c *Ctx) *Section {
 	if len(s.Blocks) == 0 {
 		return nil
 	}
+	// Each creation and provision is published as it happens on the
+	// portal's page /anonymized.
+	s.Blocks = append(s.Blocks, Para{c.T("匿名加工情報を作成したときは、その都度、含まれる個人に関する情報の項目を、第三者に提供するときは、あらかじめ項目と提供の方法を、当社ウェブサイトの「匿名加工情報の公表」のページ（/anonymized）に掲載します。",
+		"Each time we create anonymised information we publish the items it contains, and before we provide it to a third party the items and the method of provision, on our website's page \"Publication of anonymised information\" (/anonymized).")})
 	return s
 }
 
