@@ -454,7 +454,7 @@ func TestDatasetPortal(t *testing.T) {
 	if strings.Contains(r.String(), `id="anonymized-empty"`) {
 		t.Error("the publication says none is published")
 	}
-	wantEn := []string{`<html lang="en">`, "Anonymised information we have created", "1 April 2026",
+	wantEn := []string{`<html lang="en">`, "Publication of anonymised information", "1 April 2026",
 		"Categories of information about individuals it contains", "Date of birth", "Postal code"}
 	for _, it := range d.Items {
 		wantEn = append(wantEn, it.ProcessEn)

@@ -144,8 +144,8 @@ func init() {
 		"anonymized.provide_method":  {"提供の方法", "Method of provision"},
 		"anonymized.provisions.hint": {"匿名加工情報を第三者に提供するときは、提供に先立ち、含まれる個人に関する情報の項目と提供の方法をこのページで公表し、提供先には匿名加工情報であることを明示しています（個人情報保護法第43条第4項）。", "Before we provide anonymised information to a third party, we publish on this page the categories of information about individuals it contains and the method of provision, and we tell the recipient that it is anonymised information (APPI Art. 43(4))."},
 
-		"anonymized.title":             {"匿名加工情報の公表", "Anonymised information we have created"},
-		"anonymized.link":              {"匿名加工情報の公表", "Anonymised information we have created"},
+		"anonymized.title":             {"匿名加工情報の公表", "Publication of anonymised information"},
+		"anonymized.link":              {"匿名加工情報の公表", "Publication of anonymised information"},
 		"anonymized.hint":              {"当社は、特定の個人を識別できず、元の個人情報を復元できないように個人情報を加工した匿名加工情報を作成しています。作成した匿名加工情報ごとに、含まれる個人に関する情報の項目と加工の方法を公表します（個人情報保護法第43条第3項）。", "We create anonymised information: personal information processed so that no one can be identified and the personal information cannot be restored. For each dataset created we publish the categories of information about individuals it contains and how each was processed (APPI Art. 43(3))."},
 		"anonymized.created":           {"作成日", "Created on"},
 		"anonymized.items":             {"匿名加工情報に含まれる個人に関する情報の項目", "Categories of information about individuals it contains"},
