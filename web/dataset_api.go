@@ -32,25 +32,30 @@ func (s *Server) datasetsReady() error {
 // datasetJSON is a dataset's record as the API gives it; a listing leaves
 // out the steps and the report.
 type datasetJSON struct {
-	ID          string             `json:"id"`
-	Kind        string             `json:"kind"`
-	Title       string             `json:"title"`
-	Category    string             `json:"category"`
-	Purpose     string             `json:"purpose"`
-	Items       []hogo.DatasetItem `json:"items"`
-	Steps       []hogo.DatasetStep `json:"steps,omitempty"`
-	Report      json.RawMessage    `json:"report,omitempty"`
-	Rows        int                `json:"rows"`
-	Suppressed  int                `json:"suppressed"`
-	CreatedAt   time.Time          `json:"created_at"`
-	PublishedAt time.Time          `json:"published_at"`
-	Actor       string             `json:"actor"`
+	ID         string             `json:"id"`
+	Kind       string             `json:"kind"`
+	Title      string             `json:"title"`
+	Category   string             `json:"category"`
+	Purpose    string             `json:"purpose"`
+	Items      []hogo.DatasetItem `json:"items"`
+	Steps      []hogo.DatasetStep `json:"steps,omitempty"`
+	Report     json.RawMessage    `json:"report,omitempty"`
+	Rows       int                `json:"rows"`
+	Suppressed int                `json:"suppressed"`
+	CreatedAt  time.Time          `json:"created_at"`
+	// PublishedAt is absent for pseudonymised information, which is not
+	// published.
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	Actor       string     `json:"actor"`
 }
 
 func toDatasetJSON(d *hogo.Dataset, full bool) datasetJSON {
 	j := datasetJSON{ID: d.ID, Kind: d.Kind, Title: d.Title, Category: d.Category, Purpose: d.Purpose, Items: d.Items,
-		Rows: d.Rows, Suppressed: d.Suppressed, CreatedAt: d.CreatedAt.In(hogo.Tokyo), PublishedAt: d.PublishedAt.In(hogo.Tokyo),
-		Actor: d.Actor}
+		Rows: d.Rows, Suppressed: d.Suppressed, CreatedAt: d.CreatedAt.In(hogo.Tokyo), Actor: d.Actor}
+	if !d.PublishedAt.IsZero() {
+		t := d.PublishedAt.In(hogo.Tokyo)
+		j.PublishedAt = &t
+	}
 	if j.Items == nil {
 		j.Items = []hogo.DatasetItem{}
 	}
