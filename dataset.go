@@ -98,4 +98,6 @@ type DatasetService interface {
 type DatasetWriter interface {
 	InsertDataset(ctx context.Context, d *Dataset) error
 	InsertDatasetProvision(ctx context.Context, p *DatasetProvision) error
+	// UpdateDatasetReport replaces the report of a dataset of kind.
+	UpdateDatasetReport(ctx context.Context, id, kind string, report []byte) error
 }

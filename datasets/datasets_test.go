@@ -406,6 +406,32 @@ func TestPseudonymized(t *testing.T) {
 			t.Errorf("pseudonym %s reused across datasets", p)
 		}
 	}
+	// The use purpose changed to another the ledger publishes: recorded
+	// with its history, audited; the same one again or an unknown one
+	// refused, and an anonymised dataset has none.
+	changed, err := s.ChangeUsePurpose(env.Ctx, manager, d.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep PseudoReport
+	if err := json.Unmarshal(changed.Report, &rep); err != nil || rep.UsePurpose.Ja != env.Ledger.Pseudonymized.Purposes[1].Ja ||
+		len(rep.Changes) != 1 || rep.Changes[0].From.Ja != env.Ledger.Pseudonymized.Purposes[0].Ja || rep.Changes[0].Actor != manager.Name {
+		t.Errorf("after the change: %v %s", err, changed.Report)
+	}
+	if stored, _ := s.Get(env.Ctx, manager, d.ID); string(stored.Report) != string(changed.Report) {
+		t.Errorf("stored report %s", stored.Report)
+	}
+	for name, use := range map[string]int{"same": 1, "unknown": 7, "negative": -1} {
+		if _, err := s.ChangeUsePurpose(env.Ctx, manager, d.ID, use); hogo.ErrorCode(err) != hogo.EINVALID {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := s.ChangeUsePurpose(env.Ctx, auditor, d.ID, 0); hogo.ErrorCode(err) != hogo.EFORBIDDEN {
+		t.Errorf("auditor: %v", err)
+	}
+	if es, _ := env.DB.ListAudit(env.Ctx, hogo.AuditFilter{Action: "dataset.purpose", Limit: 10}); len(es) != 1 || es[0].Target != d.ID {
+		t.Errorf("audit: %+v", es)
+	}
 	// Never published, never provided.
 	if pub, _ := s.Published(env.Ctx); len(pub) != 0 {
 		t.Errorf("pseudonymised information published: %+v", pub)

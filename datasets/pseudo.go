@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"hogo.example.jp/hogo"
@@ -179,7 +180,7 @@ func (s *Service) CreatePseudonymized(ctx context.Context, a hogo.Actor, sp Pseu
 		d.Items = append(d.Items, hogo.DatasetItem{ID: id, NameJa: it.Name.Ja, NameEn: it.Name.En, ProcessJa: "そのまま", ProcessEn: "as held"})
 	}
 	d.Steps = pseudoSteps(c, sp)
-	report, err := json.Marshal(map[string]any{"rows": rows, "use_purpose": map[string]string{"ja": use.Ja, "en": use.En}})
+	report, err := json.Marshal(PseudoReport{Rows: rows, UsePurpose: Words{Ja: use.Ja, En: use.En}})
 	if err != nil {
 		return nil, err
 	}
@@ -243,4 +244,76 @@ func pseudoSteps(c *ledger.Category, sp PseudoSpec) []hogo.DatasetStep {
 		{Rule: 3, Ja: "不正に利用されることにより財産的被害が生じるおそれのある記述等を削除しました: " + list(money, true) + "。",
 			En: "Descriptions that could cause financial damage if misused were removed: " + list(moneyEn, false) + "."},
 	}
+}
+
+// Words are a text in Japanese and English.
+type Words struct {
+	Ja string `json:"ja"`
+	En string `json:"en"`
+}
+
+// PseudoReport is the report of pseudonymised information: its rows, its
+// use purpose and the changes of that purpose.
+type PseudoReport struct {
+	Rows       int             `json:"rows"`
+	UsePurpose Words           `json:"use_purpose"`
+	Changes    []PurposeChange `json:"purpose_changes,omitempty"`
+}
+
+// PurposeChange is one change of a pseudonymised dataset's use purpose.
+type PurposeChange struct {
+	At    time.Time `json:"at"`
+	Actor string    `json:"actor"`
+	From  Words     `json:"from"`
+	To    Words     `json:"to"`
+}
+
+// ChangeUsePurpose changes what pseudonymised information is used for, to
+// another of the purposes the ledger publishes for it (APPI Art. 41(4),
+// (9): a changed purpose is published, here by the ledger's notice, before
+// the data is used for it), recorded on the dataset with its history and
+// audited.
+func (s *Service) ChangeUsePurpose(ctx context.Context, a hogo.Actor, id string, use int) (*hogo.Dataset, error) {
+	if !slices.Contains(CreateRoles, a.Role) {
+		return nil, hogo.NewError(hogo.EFORBIDDEN, "role", "仮名加工情報の利用目的は個人情報保護管理者が変更します。",
+			"the protection manager changes the purpose of pseudonymised information")
+	}
+	d, err := s.Get(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Kind != hogo.DatasetPseudonymized {
+		return nil, invalid("id", "利用目的を変更できるのは仮名加工情報です。", "only pseudonymised information has a use purpose to change")
+	}
+	l, _ := s.ledger()
+	if l == nil || l.Pseudonymized == nil || use < 0 || use >= len(l.Pseudonymized.Purposes) {
+		return nil, invalid("use_purpose", "利用目的は台帳に公表している仮名加工情報の利用目的から選んでください（法第41条第4項）。",
+			"choose the use purpose from the ledger's published purposes of pseudonymised information (APPI Art. 41(4))")
+	}
+	var rep PseudoReport
+	if err := json.Unmarshal(d.Report, &rep); err != nil {
+		return nil, err
+	}
+	to := l.Pseudonymized.Purposes[use]
+	next := Words{Ja: to.Ja, En: to.En}
+	if next == rep.UsePurpose {
+		return nil, invalid("use_purpose", "今の利用目的と同じです。", "this is the purpose it has now")
+	}
+	now := s.Now()
+	rep.Changes = append(rep.Changes, PurposeChange{At: now, Actor: a.Name, From: rep.UsePurpose, To: next})
+	rep.UsePurpose = next
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return nil, err
+	}
+	e := a.Entry("dataset.purpose")
+	e.Target, e.Category = d.ID, d.Category
+	e.Detail = map[string]string{"use_purpose": strconv.Itoa(use)}
+	if err := s.audit.Write(ctx, func(ctx context.Context, tx hogo.Tx) error {
+		return tx.UpdateDatasetReport(ctx, d.ID, hogo.DatasetPseudonymized, b)
+	}, e); err != nil {
+		return nil, err
+	}
+	d.Report = b
+	return d, nil
 }

@@ -138,3 +138,15 @@ func (db *DB) ListDatasetProvisions(ctx context.Context, datasetID string) ([]*h
 	}
 	return out, rows.Err()
 }
+
+// UpdateDatasetReport implements hogo.DatasetWriter.
+func (t *txStore) UpdateDatasetReport(ctx context.Context, id, kind string, report []byte) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE datasets SET report = $1 WHERE id = $2 AND kind = $3`, string(report), id, kind)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.Join(err, errNoDataset())
+	}
+	return nil
+}

@@ -58,6 +58,17 @@ func testDatasets(t *testing.T, h Harness) {
 		t.Errorf("method: %v %v %v", m, k, err)
 	}
 
+	// A report replaced, only on a dataset of the kind named.
+	f.mustWrite(t, "", func(ctx context.Context, tx hogo.Tx) error {
+		return tx.UpdateDatasetReport(ctx, d1.ID, hogo.DatasetAnonymized, []byte(`{"k":6}`))
+	})
+	if got, _ := f.db.GetDataset(ctx, d1.ID); string(got.Report) != `{"k":6}` {
+		t.Errorf("report after the update: %s", got.Report)
+	}
+	wantCode(t, f.write("", func(ctx context.Context, tx hogo.Tx) error {
+		return tx.UpdateDatasetReport(ctx, d1.ID, hogo.DatasetPseudonymized, []byte(`{}`))
+	}), hogo.ENOTFOUND)
+
 	// Provisions, oldest first, per dataset or all.
 	if ps, err := f.db.ListDatasetProvisions(ctx, ""); err != nil || len(ps) != 0 {
 		t.Fatalf("no provisions yet: %v %v", ps, err)

@@ -354,13 +354,16 @@ func TestConsoleRoleMatrix(t *testing.T) {
 			provide := b.post("/console/datasets/0123456789abcdefghijklmnop/provisions", url.Values{"csrf": {token}})
 			pseudo := b.post("/console/datasets/pseudonymized", url.Values{"csrf": {token}})
 			stats := b.post("/console/statistics", url.Values{"csrf": {token}})
+			purpose := b.post("/console/datasets/0123456789abcdefghijklmnop/purpose", url.Values{"csrf": {token}, "use_purpose": {"0"}})
 			if role == hogo.RoleManager {
+				wantStatus(t, "purpose", purpose, http.StatusNotFound)
 				wantStatus(t, "provide", provide, http.StatusNotFound)
 				wantStatus(t, "pseudonymise", pseudo, http.StatusBadRequest, "仮名加工情報の利用目的を")
 				wantStatus(t, "statistics", b.get("/console/statistics"), http.StatusOK, `id="statistics-form"`, `id="nav-statistics"`)
 				wantStatus(t, "count", stats, http.StatusBadRequest, "台帳にない種別です")
 			} else {
 				wantStatus(t, "provide", provide, http.StatusForbidden, msgForbidden)
+				wantStatus(t, "purpose", purpose, http.StatusForbidden, msgForbidden)
 				wantStatus(t, "pseudonymise", pseudo, http.StatusForbidden, msgForbidden)
 				wantStatus(t, "statistics", b.get("/console/statistics"), http.StatusForbidden, msgForbidden)
 				wantStatus(t, "count", stats, http.StatusForbidden, msgForbidden)
@@ -380,7 +383,7 @@ func TestConsoleRoleMatrix(t *testing.T) {
 	for _, want := range []string{"GET /console/users", "GET /console/audit", "POST /console/users", "POST /console/audit/verify",
 		"GET /console/datasets", "POST /console/datasets", "GET /console/datasets/{id}/data", "GET /console/datasets/{id}/method",
 		"POST /console/datasets/{id}/provisions", "GET /console/datasets/{id}/provisions/{pid}/letter", "POST /console/datasets/pseudonymized",
-		"GET /console/statistics", "POST /console/statistics"} {
+		"POST /console/datasets/{id}/purpose", "GET /console/statistics", "POST /console/statistics"} {
 		if !targets[want] {
 			t.Errorf("no access.denied entry for staff1 on %s (have %v)", want, targets)
 		}

@@ -250,6 +250,29 @@ func (s *Server) apiDatasetProvide(w http.ResponseWriter, r *http.Request, c *wh
 	return nil
 }
 
+// apiDatasetPurpose changes the use purpose of pseudonymised information
+// to another the ledger publishes (APPI Art. 41(4), (9)).
+func (s *Server) apiDatasetPurpose(w http.ResponseWriter, r *http.Request, c *who) error {
+	if err := s.datasetsReady(); err != nil {
+		return err
+	}
+	var in struct {
+		UsePurpose *int `json:"use_purpose"`
+	}
+	if err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	if in.UsePurpose == nil {
+		return errNoUsePurpose()
+	}
+	d, err := s.Datasets.ChangeUsePurpose(r.Context(), c.Actor, r.PathValue("id"), *in.UsePurpose)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toDatasetJSON(d, true))
+	return nil
+}
+
 // apiDatasetProvisions lists a dataset's provisions, oldest first; an
 // unknown dataset is not found rather than an empty list.
 func (s *Server) apiDatasetProvisions(w http.ResponseWriter, r *http.Request, c *who) error {

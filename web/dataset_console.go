@@ -35,6 +35,7 @@ func (s *Server) datasetConsoleRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /console/datasets/{id}/method", s.console(s.datasetMethodPage, "datasets.method.title", datasetCreator))
 	mux.HandleFunc("POST /console/datasets/pseudonymized", s.console(s.pseudoSubmit, "datasets.title", datasetCreator))
 	mux.HandleFunc("POST /console/datasets/{id}/provisions", s.console(s.datasetProvideSubmit, "datasets.one", datasetCreator))
+	mux.HandleFunc("POST /console/datasets/{id}/purpose", s.console(s.datasetPurposeSubmit, "datasets.one", datasetCreator))
 	mux.HandleFunc("GET /console/datasets/{id}/provisions/{pid}/letter", s.console(s.datasetLetterDownload, "datasets.one", datasetCreator))
 	mux.HandleFunc("GET /console/statistics", s.console(s.statisticsPage, "statistics.title", datasetCreator))
 	mux.HandleFunc("POST /console/statistics", s.console(s.statisticsSubmit, "statistics.title", datasetCreator))
@@ -401,17 +402,22 @@ func (s *Server) showDataset(w http.ResponseWriter, r *http.Request, c *who, p *
 	pseudo := d.Kind == hogo.DatasetPseudonymized
 	var rep *datasets.Report
 	usePurpose := ""
+	var changes []map[string]string
 	if len(d.Report) > 0 {
 		if pseudo {
 			// The pseudonymised information's report: its rows and its
 			// use purpose, in both languages.
-			var x struct {
-				UsePurpose struct{ Ja, En string } `json:"use_purpose"`
-			}
+			var x datasets.PseudoReport
 			if err := json.Unmarshal(d.Report, &x); err == nil {
-				usePurpose = x.UsePurpose.Ja
-				if p.Lang == "en" && x.UsePurpose.En != "" {
-					usePurpose = x.UsePurpose.En
+				in := func(w datasets.Words) string {
+					if p.Lang == "en" && w.En != "" {
+						return w.En
+					}
+					return w.Ja
+				}
+				usePurpose = in(x.UsePurpose)
+				for _, ch := range x.Changes {
+					changes = append(changes, map[string]string{"When": retentionWhen(ch.At, p.Lang), "Actor": ch.Actor, "From": in(ch.From), "To": in(ch.To)})
 				}
 			} else {
 				s.Logger.Error("dataset report unreadable", "err", errorKind(err))
@@ -431,7 +437,12 @@ func (s *Server) showDataset(w http.ResponseWriter, r *http.Request, c *who, p *
 	data := map[string]any{"ID": d.ID, "Kind": datasetKind(d.Kind, p.Lang), "Pseudo": pseudo, "UsePurpose": usePurpose,
 		"Title": d.Title, "Category": cn, "Purpose": pn, "Created": retentionWhen(d.CreatedAt, p.Lang),
 		"Published": retentionWhen(d.PublishedAt, p.Lang), "Actor": d.Actor, "Rows": d.Rows, "Suppressed": d.Suppressed,
-		"Report": datasetReport(rep, d.Items, d.Steps, p.Lang), "CanCreate": canCreate}
+		"Report": datasetReport(rep, d.Items, d.Steps, p.Lang), "CanCreate": canCreate, "PurposeChanges": changes}
+	if pseudo && canCreate {
+		if st := s.Ledger(); st != nil {
+			data["UsePurposes"] = pseudoUsePurposes(st.Ledger, p.Lang)
+		}
+	}
 	if !pseudo {
 		// The provisions to third parties (Art. 43(4)).
 		list, err := s.Datasets.Provisions(r.Context(), c.Actor, d.ID)
@@ -486,6 +497,23 @@ func (s *Server) datasetProvideSubmit(w http.ResponseWriter, r *http.Request, c 
 	}
 	p.Error = hogo.ErrorMessageIn(err, p.Lang)
 	s.showDataset(w, r, c, p, httpStatus(hogo.ErrorCode(err)), form)
+}
+
+// datasetPurposeSubmit changes the use purpose of pseudonymised
+// information from its page.
+func (s *Server) datasetPurposeSubmit(w http.ResponseWriter, r *http.Request, c *who, p *page) {
+	err := s.datasetsReady()
+	if err == nil {
+		var use int
+		if use, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("use_purpose"))); err != nil {
+			err = errNoUsePurpose()
+		} else if _, err = s.Datasets.ChangeUsePurpose(r.Context(), c.Actor, r.PathValue("id"), use); err == nil {
+			http.Redirect(w, r, "/console/datasets/"+r.PathValue("id")+"?done=purpose#dataset-purpose-changes", http.StatusSeeOther)
+			return
+		}
+	}
+	p.Error = hogo.ErrorMessageIn(err, p.Lang)
+	s.showDataset(w, r, c, p, httpStatus(hogo.ErrorCode(err)), nil)
 }
 
 // datasetLetterDownload sends a provision's cover letter (PDF) again.

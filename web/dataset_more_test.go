@@ -340,6 +340,21 @@ func TestPseudonymizedAPI(t *testing.T) {
 		d.Report.UsePurpose.Ja != "新たなサービスの研究開発のため" || d.Actor != userName(hogo.RoleManager) || !d.CreatedAt.Equal(datasetsNow) {
 		t.Fatalf("created: %s", r.body)
 	}
+	// The use purpose changed to the ledger's first: recorded with its
+	// history; the same again is refused, and so is a desk clerk.
+	r = h.as(hogo.RoleManager, "POST", "/api/v1/datasets/"+d.ID+"/purpose", `{"use_purpose":0}`)
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), "purpose_changes") || !strings.Contains(string(r.body), "新たなサービスの研究開発のため") {
+		t.Errorf("purpose change: %d %s", r.status, r.body)
+	}
+	if r = h.as(hogo.RoleManager, "POST", "/api/v1/datasets/"+d.ID+"/purpose", `{"use_purpose":0}`); r.status != http.StatusBadRequest {
+		t.Errorf("the same purpose again: %d %s", r.status, r.body)
+	}
+	if r = h.as(hogo.RoleManager, "POST", "/api/v1/datasets/"+d.ID+"/purpose", `{}`); r.status != http.StatusBadRequest {
+		t.Errorf("no purpose: %d %s", r.status, r.body)
+	}
+	if r = h.as(hogo.RoleDesk, "POST", "/api/v1/datasets/"+d.ID+"/purpose", `{"use_purpose":1}`); r.status != http.StatusForbidden {
+		t.Errorf("desk: %d", r.status)
+	}
 	for i, st := range d.Steps {
 		if st.Rule != i+1 || st.Ja == "" || st.En == "" {
 			t.Errorf("step %d: %+v", i+1, st)
@@ -515,6 +530,16 @@ func TestPseudonymizedConsole(t *testing.T) {
 	if r := h.browser().get("/anonymized"); strings.Contains(r.String(), "職歴の研究用") {
 		t.Error("the portal publishes pseudonymised information")
 	}
+	// The use purpose changed from the record's page, the change listed.
+	wantStatus(t, "purpose form", m.get("/console/datasets/"+id), http.StatusOK, `id="dataset-purpose-form"`, `id="dataset-purpose-select"`)
+	r = m.post("/console/datasets/"+id+"/purpose", url.Values{"csrf": {token}, "use_purpose": {"0"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("purpose change: %d %s", r.status, r.String())
+	}
+	wantStatus(t, "after the change", m.get("/console/datasets/"+id+"?done=purpose"), http.StatusOK, `id="dataset-purpose-history"`,
+		"サービス使用状況の分析及びサービス品質の改善のため", "利用目的を変更し")
+	wantStatus(t, "the same purpose again", m.post("/console/datasets/"+id+"/purpose", url.Values{"csrf": {token}, "use_purpose": {"0"}}),
+		http.StatusBadRequest, "今の利用目的と同じです")
 
 	a := h.browser()
 	a.loginAs(hogo.RoleAuditor)

@@ -159,6 +159,7 @@ var apiFuzzRoutes = []fuzzRoute{
 		`{"category":"job_seeker","purpose":"statistics","qi":["name"],"k":2}`}},
 	{"POST", "/api/v1/datasets/{did}/provisions", hogo.RoleManager, []string{provBody,
 		`{"recipient":"架空統計株式会社","method":"記録媒体を手渡し","provided_on":"2026-02-30"}`, `{"recipient":"架空統計株式会社"}`}},
+	{"POST", "/api/v1/datasets/{did}/purpose", hogo.RoleManager, []string{`{"use_purpose":0}`, `{"use_purpose":-1}`, `{}`}},
 	{"POST", "/api/v1/datasets/pseudonymized", hogo.RoleManager, []string{`{` + pseudoSpec + `}`,
 		`{"category":"job_seeker","purpose":"statistics","items":["name","birth_date"],"use_purpose":0}`}},
 	{"POST", "/api/v1/statistics", hogo.RoleManager, []string{`{"category":"job_seeker","purpose":"statistics","by":["address"],"levels":{"address":2}}`,

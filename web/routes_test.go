@@ -331,6 +331,7 @@ var principalRoutes = map[string][]hogo.Role{
 	"GET /api/v1/datasets/{id}/data":                     {hogo.RoleManager},
 	"GET /api/v1/datasets/{id}/method":                   {hogo.RoleManager},
 	"POST /api/v1/datasets/pseudonymized":                {hogo.RoleManager},
+	"POST /api/v1/datasets/{id}/purpose":                 {hogo.RoleManager},
 	"POST /api/v1/datasets/{id}/provisions":              {hogo.RoleManager},
 	"GET /api/v1/datasets/{id}/provisions":               {hogo.RoleManager, hogo.RoleAuditor},
 	"GET /api/v1/datasets/{id}/provisions/{pid}/letter":  {hogo.RoleManager},

@@ -181,6 +181,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/datasets/{id}/data", s.api(s.apiDatasetData, datasetCreator)},
 		{"GET", "/api/v1/datasets/{id}/method", s.api(s.apiDatasetMethod, datasetCreator)},
 		{"POST", "/api/v1/datasets/pseudonymized", s.api(s.apiCreatePseudonymized, datasetCreator)},
+		{"POST", "/api/v1/datasets/{id}/purpose", s.api(s.apiDatasetPurpose, datasetCreator)},
 		{"POST", "/api/v1/datasets/{id}/provisions", s.api(s.apiDatasetProvide, datasetCreator)},
 		{"GET", "/api/v1/datasets/{id}/provisions", s.api(s.apiDatasetProvisions, datasetReader)},
 		{"GET", "/api/v1/datasets/{id}/provisions/{pid}/letter", s.api(s.apiDatasetLetter, datasetCreator)},
