@@ -15,37 +15,22 @@ import (
 	"hogo.example.jp/hogo/sqlstore"
 )
 
-// clock is a fake clock the tests move.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time { return c.t }
-
-// at sets the clock to a Tokyo wall-clock time, "2026-12-04 18:00".
-func (c *clock) at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, hogo.Tokyo)
-	if err != nil {
-		panic(err)
-	}
-	c.t = t
-	return t
-}
-
 type fixture struct {
 	svc   *breach.Service
 	db    *sqlstore.DB
-	clock *clock
+	clock *testenv.Clock
 	ctx   context.Context
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	e := testenv.New(t)
-	c := &clock{}
-	c.at("2026-12-01 10:00")
+	c := &testenv.Clock{}
+	c.At("2026-12-01 10:00")
 	svc := breach.New(e.DB, e.Log, e.Vault, e.LedgerFunc())
 	// One clock for the register and the audit log, whose entries date
 	// the timeline.
-	svc.Now, e.Log.Now = c.now, c.now
+	svc.Now, e.Log.Now = c.Now, c.Now
 	return &fixture{svc: svc, db: e.DB, clock: c, ctx: e.Ctx}
 }
 
@@ -127,7 +112,7 @@ func TestIncidentTasksSeeded(t *testing.T) {
 	// An update that makes a report due adds the reports and the notices
 	// and keeps what was there; one that moves the day known moves the
 	// open report tasks.
-	f.clock.at("2026-12-02 09:00")
+	f.clock.At("2026-12-02 09:00")
 	up := attack()
 	up.Title = in.Title
 	v, err = f.svc.Update(f.ctx, manager, v.ID, up)
@@ -172,7 +157,7 @@ func TestIncidentTaskOverdue(t *testing.T) {
 	}
 	overdue := func(at string) (bool, *breach.View) {
 		t.Helper()
-		f.clock.at(at)
+		f.clock.At(at)
 		v, err := f.svc.Get(f.ctx, manager, v.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -189,7 +174,7 @@ func TestIncidentTaskOverdue(t *testing.T) {
 		t.Error("overdue on its due day")
 	}
 	// 2026-12-03 15:30 UTC is already 12-04 in Tokyo.
-	f.clock.t = time.Date(2026, 12, 3, 15, 30, 0, 0, time.UTC)
+	f.clock.T = time.Date(2026, 12, 3, 15, 30, 0, 0, time.UTC)
 	if v, _ := f.svc.Get(f.ctx, manager, v.ID); !v.Facts.Tasks[7].Overdue || v.TasksOverdue != 1 || v.TasksOpen != 8 {
 		t.Errorf("the next Tokyo day: %+v (open %d, overdue %d)", v.Facts.Tasks[7], v.TasksOpen, v.TasksOverdue)
 	}
@@ -201,7 +186,7 @@ func TestIncidentTaskOverdue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x := v.Facts.Tasks[7]; !x.Done || x.Overdue || x.DoneBy != "manager1" || !x.DoneAt.Equal(f.clock.t) || x.Note != "受領済み" || v.TasksOverdue != 1 || v.TasksOpen != 7 {
+	if x := v.Facts.Tasks[7]; !x.Done || x.Overdue || x.DoneBy != "manager1" || !x.DoneAt.Equal(f.clock.T) || x.Note != "受領済み" || v.TasksOverdue != 1 || v.TasksOpen != 7 {
 		t.Errorf("done: %+v (open %d, overdue %d)", x, v.TasksOpen, v.TasksOverdue)
 	}
 	// Sending the preliminary report completes its task.
@@ -289,7 +274,7 @@ func TestIncidentTimeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := v.ID
-	f.clock.at("2026-12-02 09:00")
+	f.clock.At("2026-12-02 09:00")
 	in.Summary = "管理画面への不正ログイン"
 	must := func(_ *breach.View, err error) {
 		t.Helper()
@@ -298,17 +283,17 @@ func TestIncidentTimeline(t *testing.T) {
 		}
 	}
 	must(f.svc.Update(f.ctx, manager, id, in))
-	f.clock.at("2026-12-02 10:00")
+	f.clock.At("2026-12-02 10:00")
 	must(f.svc.AddTask(f.ctx, manager, id, breach.TaskInput{Title: "委託先へのログ提出依頼", Due: "2026-12-04"}))
 	must(f.svc.Get(f.ctx, auditor, id))
-	f.clock.at("2026-12-03 09:00")
+	f.clock.At("2026-12-03 09:00")
 	must(f.svc.SetTask(f.ctx, manager, id, "t8", true, ""))
-	f.clock.at("2026-12-03 10:00")
+	f.clock.At("2026-12-03 10:00")
 	must(f.svc.RecordNotice(f.ctx, manager, id, breach.Notice{Method: "email", Count: 12, On: "2026-12-03", Note: "第1回"}))
 	// Recorded on 12-05, sent on 12-02: it goes with 12-02.
-	f.clock.at("2026-12-05 09:00")
+	f.clock.At("2026-12-05 09:00")
 	must(f.svc.MarkSent(f.ctx, manager, id, "preliminary", "2026-12-02"))
-	f.clock.at("2026-12-06 09:00")
+	f.clock.At("2026-12-06 09:00")
 	must(f.svc.SetTask(f.ctx, manager, id, "t8", false, ""))
 
 	evs, err := f.svc.Timeline(f.ctx, auditor, id)

@@ -7,42 +7,26 @@ import (
 	"hogo.example.jp/hogo/testenv"
 	"strings"
 	"testing"
-	"time"
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/complaint"
 	"hogo.example.jp/hogo/sqlstore"
 )
 
-// clock is a fake clock the tests move.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time { return c.t }
-
-// at sets the clock to a Tokyo wall-clock time, 2026-12-04 18:00.
-func (c *clock) at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, hogo.Tokyo)
-	if err != nil {
-		panic(err)
-	}
-	c.t = t
-	return t
-}
-
 type fixture struct {
 	svc   *complaint.Service
 	db    *sqlstore.DB
-	clock *clock
+	clock *testenv.Clock
 	ctx   context.Context
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	e := testenv.New(t)
-	c := &clock{}
-	c.at("2026-12-01 10:00")
+	c := &testenv.Clock{}
+	c.At("2026-12-01 10:00")
 	svc := complaint.New(e.DB, e.Log, e.Vault, e.LedgerFunc())
-	svc.Now = c.now
+	svc.Now = c.Now
 	return &fixture{svc: svc, db: e.DB, clock: c, ctx: e.Ctx}
 }
 
@@ -94,7 +78,7 @@ func TestTargets(t *testing.T) {
 		{"2026-12-31 09:00", "2027-01-05", "2027-01-19"}, // during the year end
 		{"2027-01-11 09:00", "2027-01-13", "2027-01-26"}, // 成人の日
 	} {
-		f.clock.at(c.at)
+		f.clock.At(c.at)
 		v := f.receive(t, phoneCall())
 		if v.AckDue != c.ack || v.AnswerDue != c.answer || v.DueOn != c.ack {
 			t.Errorf("received %s: ack %s answer %s, want %s %s", c.at, v.AckDue, v.AnswerDue, c.ack, c.answer)
@@ -102,7 +86,7 @@ func TestTargets(t *testing.T) {
 	}
 	// A letter opened on Monday that arrived on Friday afternoon counts
 	// from Friday.
-	f.clock.at("2026-12-07 11:00")
+	f.clock.At("2026-12-07 11:00")
 	in := phoneCall()
 	in.Channel, in.ReceivedAt = "post", "2026-12-04T15:00"
 	if v := f.receive(t, in); v.ReceivedOn != "2026-12-04" || v.AckDue != "2026-12-07" {
@@ -110,7 +94,7 @@ func TestTargets(t *testing.T) {
 	}
 	// The targets are the service's to set.
 	f.svc.AckDays, f.svc.AnswerDays = 2, 5
-	ack, answer, err := f.svc.Targets(f.clock.at("2026-12-04 18:00"))
+	ack, answer, err := f.svc.Targets(f.clock.At("2026-12-04 18:00"))
 	if err != nil || ack.String() != "2026-12-09" || answer.String() != "2026-12-14" {
 		t.Errorf("2 and 5 days: %v %v %v", ack, answer, err)
 	}
@@ -120,17 +104,17 @@ func TestTargets(t *testing.T) {
 // flags on a fake clock, and the steps refused.
 func TestHandling(t *testing.T) {
 	f := newFixture(t)
-	f.clock.at("2026-12-04 18:00") // Friday after closing
+	f.clock.At("2026-12-04 18:00") // Friday after closing
 	v := f.receive(t, phoneCall())
 	if v.Status != hogo.ComplaintReceived || !strings.HasPrefix(v.ReceiptNumber, "C-20261204-") || v.File == nil ||
 		v.File.Complainant.Name != "道下 鈴" {
 		t.Fatalf("received: %+v", v)
 	}
-	f.clock.at("2026-12-08 16:00")
+	f.clock.At("2026-12-08 16:00")
 	if g, _ := f.svc.Get(f.ctx, desk, v.ID); g.Flag != "" || g.AckOverdue || g.DaysLeft != 0 {
 		t.Errorf("on the target day: %+v", g)
 	}
-	f.clock.at("2026-12-09 09:30")
+	f.clock.At("2026-12-09 09:30")
 	q, err := f.svc.Queue(f.ctx, manager, complaint.ViewOverdue)
 	if err != nil || len(q) != 1 || !q[0].AckOverdue || q[0].Flag != "overdue" || q[0].File != nil || q[0].DaysLeft != -1 {
 		t.Fatalf("overdue queue: %v %+v", err, q)
@@ -163,12 +147,12 @@ func TestHandling(t *testing.T) {
 	wantCode(t, err, hogo.EINVALID, "request")
 	_, err = f.svc.Step(f.ctx, manager, v.ID, complaint.StepInput{Step: "reopen"})
 	wantCode(t, err, hogo.EINVALID, "step")
-	f.clock.at("2026-12-21 16:00")
+	f.clock.At("2026-12-21 16:00")
 	v, err = f.svc.Step(f.ctx, manager, v.ID, complaint.StepInput{Step: complaint.StepAnswer, Note: "配信を停止し、お詫びの書面を送付した"})
 	if err != nil || v.Status != hogo.ComplaintAnswered || v.AnswerLate || v.DueOn != "" || len(v.File.Notes) != 3 {
 		t.Fatalf("answer: %v %+v", err, v)
 	}
-	if n := v.File.Notes[2]; n.By != "manager1" || n.Step != complaint.StepAnswer || !n.At.Equal(f.clock.t) {
+	if n := v.File.Notes[2]; n.By != "manager1" || n.Step != complaint.StepAnswer || !n.At.Equal(f.clock.T) {
 		t.Errorf("the answer's note: %+v", n)
 	}
 	v, err = f.svc.Step(f.ctx, desk, v.ID, complaint.StepInput{Step: complaint.StepClose})
@@ -261,19 +245,19 @@ func TestIntake(t *testing.T) {
 func TestStats(t *testing.T) {
 	f := newFixture(t)
 	// 2026-11-30 23:30 in Tokyo is November; 2026-12-01 00:10 December.
-	f.clock.at("2026-11-30 23:30")
+	f.clock.At("2026-11-30 23:30")
 	f.receive(t, phoneCall())
-	f.clock.at("2026-12-01 00:10")
+	f.clock.At("2026-12-01 00:10")
 	a := f.receive(t, phoneCall()) // ack due 12-02, answer 12-15
-	f.clock.at("2026-12-01 10:00")
+	f.clock.At("2026-12-01 10:00")
 	in := phoneCall()
 	in.Channel, in.Category = "email", "leak"
 	b := f.receive(t, in) // ack due 12-02
 	c := f.receive(t, phoneCall())
-	f.clock.at("2026-12-02 10:00")
+	f.clock.At("2026-12-02 10:00")
 	f.svc.Step(f.ctx, desk, a.ID, complaint.StepInput{Step: complaint.StepAnswer, Note: "回答した"})
 	f.svc.Step(f.ctx, desk, c.ID, complaint.StepInput{Step: complaint.StepEscalate, Note: "理由"})
-	f.clock.at("2026-12-03 10:00")
+	f.clock.At("2026-12-03 10:00")
 	f.svc.Step(f.ctx, desk, b.ID, complaint.StepInput{Step: complaint.StepAcknowledge}) // a day late
 	// c is neither acknowledged nor answered: its acknowledgement is
 	// overdue, its answer not yet due.

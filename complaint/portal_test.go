@@ -60,7 +60,7 @@ func (f *fixture) auditOf(t *testing.T, action string) []*hogo.AuditEntry {
 // acknowledge by hand until it does.
 func TestComplaintReceiptMail(t *testing.T) {
 	f := newFixture(t)
-	f.clock.at("2026-12-05 10:00") // Saturday: handled from Monday 12-07
+	f.clock.At("2026-12-05 10:00") // Saturday: handled from Monday 12-07
 	m := &fakeMailer{}
 	f.svc.Mailer, f.svc.BaseURL = m, "https://hogo.example.jp/"
 
@@ -68,7 +68,7 @@ func TestComplaintReceiptMail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.AckMail != complaint.MailSent || v.ManualAck || !v.AckMailAt.Equal(f.clock.t) || len(v.Secret) != 26 || v.Version != 2 {
+	if v.AckMail != complaint.MailSent || v.ManualAck || !v.AckMailAt.Equal(f.clock.T) || len(v.Secret) != 26 || v.Version != 2 {
 		t.Fatalf("portal complaint: %+v", v)
 	}
 	if len(m.sent) != 1 {
@@ -188,11 +188,11 @@ func TestComplaintReceiptMail(t *testing.T) {
 			return
 		}
 		during = append(during, got)
-		saved := f.clock.t
-		f.clock.t = saved.Add(time.Hour)
+		saved := f.clock.T
+		f.clock.T = saved.Add(time.Hour)
 		got, _ = f.svc.Get(f.ctx, desk, receipt)
 		during = append(during, got)
-		f.clock.t = saved
+		f.clock.T = saved
 	}
 	v, err = f.svc.ReceiveFromPortal(f.ctx, "192.0.2.1", portalComplaint())
 	m.during = nil
@@ -224,7 +224,7 @@ func TestComplaintReceiptMail(t *testing.T) {
 // be looked up.
 func TestComplaintLookup(t *testing.T) {
 	f := newFixture(t)
-	f.clock.at("2026-12-05 10:00")
+	f.clock.At("2026-12-05 10:00")
 	v, err := f.svc.ReceiveFromPortal(f.ctx, "192.0.2.1", portalComplaint())
 	if err != nil {
 		t.Fatal(err)
@@ -279,7 +279,7 @@ func TestComplaintLookup(t *testing.T) {
 		}
 		return st
 	}
-	f.clock.at("2026-12-07 10:00")
+	f.clock.At("2026-12-07 10:00")
 	for _, in := range []complaint.StepInput{{Step: complaint.StepAcknowledge, Note: "内部メモ: 電話した"}, {Step: complaint.StepNote, Note: "内部メモ"},
 		{Step: complaint.StepEscalate, Note: "上申理由"}} {
 		if _, err := f.svc.Step(f.ctx, desk, v.ID, in); err != nil {
@@ -289,7 +289,7 @@ func TestComplaintLookup(t *testing.T) {
 	if st := look(); st.Status != hogo.ComplaintAcknowledged || st.Answer != nil || st.AnsweredOnJa != "" {
 		t.Errorf("acknowledged: %+v", st)
 	}
-	f.clock.at("2026-12-09 15:00")
+	f.clock.At("2026-12-09 15:00")
 	if _, err := f.svc.Step(f.ctx, manager, v.ID, complaint.StepInput{Step: complaint.StepAnswer, Note: "配信を停止しました。\r\nご迷惑をおかけしました。"}); err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func TestComplaintLookup(t *testing.T) {
 		st.AnsweredOnJa != "令和8年12月9日（水）" || st.ClosedOnJa != "" {
 		t.Errorf("answered: %+v", st)
 	}
-	f.clock.at("2026-12-10 09:00")
+	f.clock.At("2026-12-10 09:00")
 	if _, err := f.svc.Step(f.ctx, desk, v.ID, complaint.StepInput{Step: complaint.StepClose}); err != nil {
 		t.Fatal(err)
 	}

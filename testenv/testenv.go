@@ -6,7 +6,9 @@ package testenv
 import (
 	"context"
 	"testing"
+	"time"
 
+	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/audit"
 	"hogo.example.jp/hogo/examples"
 	"hogo.example.jp/hogo/ledger"
@@ -72,4 +74,21 @@ func Ledger(tb testing.TB, name string) (*ledger.Ledger, []byte) {
 		tb.Fatalf("%s: %v", name, ps.Errors())
 	}
 	return l, data
+}
+
+// Clock is a clock a test moves; services take its Now.
+type Clock struct{ T time.Time }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { return c.T }
+
+// At sets the clock to a Tokyo wall-clock time, "2026-12-04 18:00", and
+// returns it.
+func (c *Clock) At(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, hogo.Tokyo)
+	if err != nil {
+		panic(err)
+	}
+	c.T = t
+	return t
 }
