@@ -345,20 +345,29 @@ func printAnonymizeReport(e *env, r *anonymizeReport) {
 	}
 }
 
+// openDatasets opens the store, its vault and the ledger, and the datasets
+// service over them, used by the protection manager at the command line.
+func openDatasets(ctx context.Context, sf storeFlags, ledgerFile string) (*datasets.Service, hogo.Actor, *withVault, error) {
+	wv, err := openVault(ctx, sf, ledgerFile)
+	if err != nil {
+		return nil, hogo.Actor{}, nil, err
+	}
+	a := cliActor()
+	a.Role = hogo.RoleManager
+	return datasets.New(wv.db, wv.vault, wv.keys, wv.log, func() (*ledger.Ledger, string) { return wv.ledger, "" }), a, wv, nil
+}
+
 // createDataset creates anonymised information from the vault through
 // the datasets service, as the console does: the records read for the
 // purpose (audited), the steps of 則34, the method information sealed
 // apart, the item categories published, one audited record of the
 // creation. It returns the item types of the quasi-identifiers.
 func createDataset(ctx context.Context, sf storeFlags, ledgerFile string, sp datasets.Spec) (*hogo.Dataset, *datasets.Run, map[string]string, error) {
-	wv, err := openVault(ctx, sf, ledgerFile)
+	svc, a, wv, err := openDatasets(ctx, sf, ledgerFile)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	defer wv.Close()
-	a := cliActor()
-	a.Role = hogo.RoleManager
-	svc := datasets.New(wv.db, wv.vault, wv.keys, wv.log, func() (*ledger.Ledger, string) { return wv.ledger, "" })
 	d, run, err := svc.Create(ctx, a, sp)
 	if err != nil {
 		return nil, nil, nil, err
@@ -398,14 +407,11 @@ func cmdPseudonymize(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fail(2, "%s", e.p.msg("pseudo.need"))
 	}
-	wv, err := openVault(ctx, sf, *ledgerFile)
+	svc, a, wv, err := openDatasets(ctx, sf, *ledgerFile)
 	if err != nil {
 		return err
 	}
 	defer wv.Close()
-	a := cliActor()
-	a.Role = hogo.RoleManager
-	svc := datasets.New(wv.db, wv.vault, wv.keys, wv.log, func() (*ledger.Ledger, string) { return wv.ledger, "" })
 	d, err := svc.CreatePseudonymized(ctx, a, datasets.PseudoSpec{Title: *title, Category: *category, Purpose: *purpose,
 		Items: splitCols(*items), UsePurpose: *use - 1})
 	if err != nil {
@@ -456,14 +462,11 @@ func cmdStats(ctx context.Context, e *env, args []string) error {
 			sp.Levels[id] = n
 		}
 	}
-	wv, err := openVault(ctx, sf, *ledgerFile)
+	svc, a, wv, err := openDatasets(ctx, sf, *ledgerFile)
 	if err != nil {
 		return err
 	}
 	defer wv.Close()
-	a := cliActor()
-	a.Role = hogo.RoleManager
-	svc := datasets.New(wv.db, wv.vault, wv.keys, wv.log, func() (*ledger.Ledger, string) { return wv.ledger, "" })
 	st, err := svc.Statistics(ctx, a, sp)
 	if err != nil {
 		return err
