@@ -3,12 +3,16 @@ package datasets
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base32"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tink-crypto/tink-go/v2/keyset"
+	"github.com/tink-crypto/tink-go/v2/prf"
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/anonymize"
@@ -394,6 +398,40 @@ func TestPseudonymized(t *testing.T) {
 			t.Errorf("pseudonym %s maps to %q", r[0], removed.Pseudonyms[r[0]])
 		}
 	}
+	// The pseudonyms' key is a tink PRF keyset, kept only encrypted under
+	// the dataset's own data key: read back, it makes the same pseudonyms.
+	var sealedKeyset struct {
+		Keyset json.RawMessage `json:"keyset"`
+	}
+	json.Unmarshal(raw, &sealedKeyset)
+	if bytes.Contains(sealedKeyset.Keyset, []byte(`"keyMaterialType"`)) {
+		t.Error("the pseudonyms' keyset is stored in the clear")
+	}
+	_, wrapped, err := env.DB.DatasetMethod(env.Ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dk, err := env.Keys.OpenDataKey(methodKeyID(d.ID), wrapped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kh, err := keyset.ReadWithAssociatedData(keyset.NewJSONReader(bytes.NewReader(sealedKeyset.Keyset)), dk, []byte(d.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := prf.NewPRFSet(kh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range tab.Rows {
+		b, _ := ps.ComputePrimaryPRF([]byte(removed.Pseudonyms[r[0]]), 10)
+		if "P"+base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b) != r[0] {
+			t.Errorf("pseudonym %s not made by the sealed keyset", r[0])
+		}
+	}
+	if _, err := keyset.ReadWithAssociatedData(keyset.NewJSONReader(bytes.NewReader(sealedKeyset.Keyset)), dk, []byte("another")); err == nil {
+		t.Error("the keyset opens for another dataset's ID")
+	}
 	// A second dataset's pseudonyms do not link to the first's.
 	d2, err := s.CreatePseudonymized(env.Ctx, manager, sp)
 	if err != nil {
@@ -428,6 +466,11 @@ func TestPseudonymized(t *testing.T) {
 	}
 	if _, err := s.ChangeUsePurpose(env.Ctx, auditor, d.ID, 0); hogo.ErrorCode(err) != hogo.EFORBIDDEN {
 		t.Errorf("auditor: %v", err)
+	}
+	// The change is published: when, of which category, from and to.
+	if pc, err := s.PublishedPurposeChanges(env.Ctx); err != nil || len(pc) != 1 || pc[0].DatasetID != d.ID || pc[0].Category != "job_seeker" ||
+		pc[0].To != rep.UsePurpose || pc[0].From != rep.Changes[0].From || !pc[0].At.Equal(rep.Changes[0].At) {
+		t.Errorf("published changes: %v %+v", err, pc)
 	}
 	if es, _ := env.DB.ListAudit(env.Ctx, hogo.AuditFilter{Action: "dataset.purpose", Limit: 10}); len(es) != 1 || es[0].Target != d.ID {
 		t.Errorf("audit: %+v", es)

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base32"
 	"encoding/csv"
 	"encoding/json"
@@ -16,6 +13,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tink-crypto/tink-go/v2/keyset"
+	"github.com/tink-crypto/tink-go/v2/prf"
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/ledger"
@@ -130,13 +130,23 @@ func (s *Service) CreatePseudonymized(ctx context.Context, a hogo.Actor, sp Pseu
 		}
 		pick[i] = j + 2
 	}
-	key := make([]byte, 32)
-	rand.Read(key)
-	defer clear(key)
-	pseudonym := func(principal string) string {
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte(principal))
-		return "P" + base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(m.Sum(nil)[:10])
+	// The pseudonyms' key is a tink HMAC-SHA256 PRF keyset made for this
+	// dataset alone; it leaves memory only inside the removed information,
+	// sealed under the dataset's own data key.
+	kh, err := keyset.NewHandle(prf.HMACSHA256PRFKeyTemplate())
+	if err != nil {
+		return nil, err
+	}
+	ps, err := prf.NewPRFSet(kh)
+	if err != nil {
+		return nil, err
+	}
+	pseudonym := func(principal string) (string, error) {
+		b, err := ps.ComputePrimaryPRF([]byte(principal), 10)
+		if err != nil {
+			return "", err
+		}
+		return "P" + base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b), nil
 	}
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -145,7 +155,15 @@ func (s *Service) CreatePseudonymized(ctx context.Context, a hogo.Actor, sp Pseu
 	mapping := map[string]string{}
 	rows := 0
 	_, err = s.vault.Export(ctx, a, c.ID, u, MaxRows, func(cells []string) error {
-		p := pseudonym(cells[0])
+		p, err := pseudonym(cells[0])
+		if err != nil {
+			return err
+		}
+		if _, dup := mapping[p]; dup {
+			// 50 bits of PRF output: a collision is as good as
+			// impossible, but two principals must never share a pseudonym.
+			return fmt.Errorf("pseudonym collision")
+		}
 		mapping[p] = cells[0]
 		row := make([]string, 0, len(pick)+1)
 		row = append(row, p)
@@ -185,11 +203,17 @@ func (s *Service) CreatePseudonymized(ctx context.Context, a hogo.Actor, sp Pseu
 		return nil, err
 	}
 	d.Report = report
-	removed, err := json.Marshal(map[string]any{"spec": sp, "key": key, "pseudonyms": mapping})
+	wrapped, dk, err := s.keys.NewDataKey(methodKeyID(d.ID))
 	if err != nil {
 		return nil, err
 	}
-	wrapped, dk, err := s.keys.NewDataKey(methodKeyID(d.ID))
+	// The keyset is written encrypted under the data key, and the whole
+	// removed information sealed again under it with the dataset's ID.
+	var ks bytes.Buffer
+	if err := kh.WriteWithAssociatedData(keyset.NewJSONWriter(&ks), dk, []byte(d.ID)); err != nil {
+		return nil, err
+	}
+	removed, err := json.Marshal(map[string]any{"spec": sp, "keyset": json.RawMessage(ks.Bytes()), "pseudonyms": mapping})
 	if err != nil {
 		return nil, err
 	}
@@ -316,4 +340,39 @@ func (s *Service) ChangeUsePurpose(ctx context.Context, a hogo.Actor, id string,
 	}
 	d.Report = b
 	return d, nil
+}
+
+// PublishedChange is a change of pseudonymised information's use purpose
+// as the portal publishes it (APPI Art. 41(4)): when, of which category of
+// person, from which purpose to which — never who changed it.
+type PublishedChange struct {
+	DatasetID string    `json:"dataset_id"`
+	Category  string    `json:"category"`
+	At        time.Time `json:"at"`
+	From      Words     `json:"from"`
+	To        Words     `json:"to"`
+}
+
+// PublishedPurposeChanges returns every change of a pseudonymised
+// dataset's use purpose, newest first. It needs no actor: it is public.
+func (s *Service) PublishedPurposeChanges(ctx context.Context) ([]PublishedChange, error) {
+	ds, err := s.store.ListDatasets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []PublishedChange
+	for _, d := range ds {
+		if d.Kind != hogo.DatasetPseudonymized {
+			continue
+		}
+		var rep PseudoReport
+		if err := json.Unmarshal(d.Report, &rep); err != nil {
+			return nil, err
+		}
+		for _, c := range rep.Changes {
+			out = append(out, PublishedChange{DatasetID: d.ID, Category: d.Category, At: c.At, From: c.From, To: c.To})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b PublishedChange) int { return b.At.Compare(a.At) })
+	return out, nil
 }

@@ -89,6 +89,39 @@ func register(id string, build func(c *Ctx) *Section) {
 type Ctx struct {
 	L    *ledger.Ledger
 	Lang string
+	// Pub is what has been published as it happened, or nil.
+	Pub *Published
+}
+
+// Published is what the company publishes as it happens rather than
+// writes in the ledger: each creation of anonymised information with the
+// items it contains (APPI Art. 43(3), 則36) and each change of the use
+// purpose of pseudonymised information (Art. 41(4)). The portal's notice
+// shows it in the sections of the ledger's promises; a notice built from
+// the ledger alone (a version, the command line) leaves it out.
+type Published struct {
+	Anonymized     []PublishedAnonymized
+	PurposeChanges []PublishedPurposeChange
+}
+
+// PublishedAnonymized is one creation of anonymised information.
+type PublishedAnonymized struct {
+	Created          time.Time
+	Title            string
+	ItemsJa, ItemsEn []string
+}
+
+// PublishedPurposeChange is one change of pseudonymised information's use
+// purpose.
+type PublishedPurposeChange struct {
+	At                         time.Time
+	FromJa, FromEn, ToJa, ToEn string
+}
+
+// Day writes an instant's day in Tokyo as the notice writes dates.
+func (c *Ctx) Day(t time.Time) string {
+	d := calendar.DateOf(t)
+	return c.Date(ledger.Date{Year: d.Year, Month: d.Month, Day: d.Day})
 }
 
 // T picks the Japanese or the English of a phrase.
@@ -115,11 +148,15 @@ func (c *Ctx) Date(d ledger.Date) string {
 }
 
 // Build renders the notice of l in lang ("ja" or "en").
-func Build(l *ledger.Ledger, lang string) *Doc {
+func Build(l *ledger.Ledger, lang string) *Doc { return BuildPublished(l, lang, nil) }
+
+// BuildPublished renders the notice of l in lang with what has been
+// published as it happened (pub may be nil).
+func BuildPublished(l *ledger.Ledger, lang string, pub *Published) *Doc {
 	if lang != "en" {
 		lang = "ja"
 	}
-	c := &Ctx{L: l, Lang: lang}
+	c := &Ctx{L: l, Lang: lang, Pub: pub}
 	d := &Doc{Lang: lang, Org: c.In(l.Organization.Name), Revision: l.Revision,
 		Title: c.T("個人情報保護方針・個人情報の取扱いについて", "Privacy policy and how we handle personal information")}
 	if !l.EffectiveDate.IsZero() {

@@ -621,24 +621,44 @@ func bBreach(c *Ctx) *Section {
 // contained and what is published before it is provided.
 func bAnonymized(c *Ctx) *Section {
 	a := c.L.Anonymized
-	if a == nil {
+	var created []PublishedAnonymized
+	if c.Pub != nil {
+		created = c.Pub.Anonymized
+	}
+	if a == nil && len(created) == 0 {
 		return nil
 	}
 	s := &Section{Heading: c.T("匿名加工情報の取扱い", "Anonymised information")}
-	if st := c.In(a.Statement); st != "" {
-		s.Blocks = append(s.Blocks, Para{st})
+	if a != nil {
+		if st := c.In(a.Statement); st != "" {
+			s.Blocks = append(s.Blocks, Para{st})
+		}
+		if items := c.bAll(a.ItemCategories); len(items) > 0 {
+			s.Blocks = append(s.Blocks, Para{c.T("当社が作成する匿名加工情報に含まれる個人に関する情報の項目は、次のとおりです（個人情報保護法第43条第3項）。",
+				"The anonymised information we create contains the following items of information about individuals (APPI Art. 43(3)).")},
+				List{Items: items})
+		}
+		if m := c.bAll(a.Measures); len(m) > 0 {
+			s.Blocks = append(s.Blocks, Para{c.T("匿名加工情報の作成及び取扱いにあたっては、次のとおり対応します。",
+				"In creating and handling anonymised information we do the following.")}, List{Items: m})
+		}
+		if p := c.In(a.Provision); p != "" {
+			s.Blocks = append(s.Blocks, Para{p})
+		}
 	}
-	if items := c.bAll(a.ItemCategories); len(items) > 0 {
-		s.Blocks = append(s.Blocks, Para{c.T("当社が作成する匿名加工情報に含まれる個人に関する情報の項目は、次のとおりです（個人情報保護法第43条第3項）。",
-			"The anonymised information we create contains the following items of information about individuals (APPI Art. 43(3)).")},
-			List{Items: items})
-	}
-	if m := c.bAll(a.Measures); len(m) > 0 {
-		s.Blocks = append(s.Blocks, Para{c.T("匿名加工情報の作成及び取扱いにあたっては、次のとおり対応します。",
-			"In creating and handling anonymised information we do the following.")}, List{Items: m})
-	}
-	if p := c.In(a.Provision); p != "" {
-		s.Blocks = append(s.Blocks, Para{p})
+	if len(created) > 0 {
+		// What has been created, as published at each creation (則36).
+		rows := make([][]string, 0, len(created))
+		for _, d := range created {
+			items := strings.Join(d.ItemsJa, "、")
+			if c.Lang == "en" {
+				items = strings.Join(d.ItemsEn, ", ")
+			}
+			rows = append(rows, []string{c.Day(d.Created), d.Title, items})
+		}
+		s.Blocks = append(s.Blocks, Table{Caption: c.T("これまでに作成した匿名加工情報", "Anonymised information we have created"),
+			Header: []string{c.T("作成日", "Created"), c.T("名称", "Title"), c.T("含まれる個人に関する情報の項目", "Items of information about individuals it contains")},
+			Rows:   rows})
 	}
 	if len(s.Blocks) == 0 {
 		return nil
@@ -668,6 +688,16 @@ func bPseudonymized(c *Ctx) *Section {
 	if m := c.bAll(p.Measures); len(m) > 0 {
 		s.Blocks = append(s.Blocks, Para{c.T("仮名加工情報の作成及び取扱いにあたっては、次のとおり対応します。",
 			"In creating and handling pseudonymised information we do the following.")}, List{Items: m})
+	}
+	if c.Pub != nil && len(c.Pub.PurposeChanges) > 0 {
+		// Each change of a use purpose, published (Art. 41(4)).
+		rows := make([][]string, 0, len(c.Pub.PurposeChanges))
+		for _, ch := range c.Pub.PurposeChanges {
+			rows = append(rows, []string{c.Day(ch.At), c.T(ch.FromJa, ch.FromEn), c.T(ch.ToJa, ch.ToEn)})
+		}
+		s.Blocks = append(s.Blocks, Table{Caption: c.T("仮名加工情報の利用目的の変更", "Changes of the purpose of pseudonymised information"),
+			Header: []string{c.T("変更日", "Changed on"), c.T("変更前の利用目的", "Purpose before"), c.T("変更後の利用目的", "Purpose after")},
+			Rows:   rows})
 	}
 	if len(s.Blocks) == 0 {
 		return nil

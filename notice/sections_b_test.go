@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"hogo.example.jp/hogo/examples"
@@ -655,6 +656,60 @@ func TestSectionsBExamplesComplete(t *testing.T) {
 		}
 		if !slices.Equal(got, want[name]) {
 			t.Errorf("%s: problems %q, want %q", name, got, want[name])
+		}
+	}
+}
+
+// TestBuildPublished: anonymised information created is listed in the
+// anonymised section with its day (和暦 in Japanese) and items, even when
+// the ledger has no section of its own for it; changes of pseudonymised
+// information's purpose are listed in that section; the ledger-only notice
+// is the same as before.
+func TestBuildPublished(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	pub := &notice.Published{
+		Anonymized: []notice.PublishedAnonymized{{Created: time.Date(2026, 4, 30, 23, 30, 0, 0, tokyo), Title: "求職者の地域分布",
+			ItemsJa: []string{"生年月日", "住所"}, ItemsEn: []string{"Date of birth", "Address"}}},
+		PurposeChanges: []notice.PublishedPurposeChange{{At: time.Date(2026, 5, 7, 9, 0, 0, 0, tokyo),
+			FromJa: "研究のため", FromEn: "For research", ToJa: "品質改善のため", ToEn: "To improve quality"}},
+	}
+	table := func(s *notice.Section, caption string) *notice.Table {
+		if s == nil {
+			return nil
+		}
+		for _, b := range s.Blocks {
+			if tb, ok := b.(notice.Table); ok && tb.Caption == caption {
+				return &tb
+			}
+		}
+		return nil
+	}
+	for _, name := range bExampleFiles {
+		l := bLoad(t, name, bRaw(t, name))
+		ja := notice.BuildPublished(l, "ja", pub)
+		tb := table(bFind(ja, "anonymized"), "これまでに作成した匿名加工情報")
+		if tb == nil || len(tb.Rows) != 1 || !slices.Equal(tb.Rows[0], []string{"令和8年4月30日", "求職者の地域分布", "生年月日、住所"}) {
+			t.Errorf("%s: anonymised table %+v", name, tb)
+		}
+		en := notice.BuildPublished(l, "en", pub)
+		if tb := table(bFind(en, "anonymized"), "Anonymised information we have created"); tb == nil || !slices.Equal(tb.Rows[0], []string{"30 April 2026", "求職者の地域分布", "Date of birth, Address"}) {
+			t.Errorf("%s: anonymised table in English %+v", name, tb)
+		}
+		tc := table(bFind(ja, "pseudonymized"), "仮名加工情報の利用目的の変更")
+		if (l.Pseudonymized != nil) != (tc != nil) || tc != nil && !slices.Equal(tc.Rows[0], []string{"令和8年5月7日", "研究のため", "品質改善のため"}) {
+			t.Errorf("%s: purpose changes %+v", name, tc)
+		}
+		if tc := table(bFind(en, "pseudonymized"), "Changes of the purpose of pseudonymised information"); tc != nil && !slices.Equal(tc.Rows[0], []string{"7 May 2026", "For research", "To improve quality"}) {
+			t.Errorf("%s: purpose changes in English %+v", name, tc)
+		}
+		var a, b strings.Builder
+		notice.Markdown(&a, notice.Build(l, "ja"))
+		notice.Markdown(&b, notice.BuildPublished(l, "ja", &notice.Published{}))
+		if a.String() != b.String() || a.Len() == 0 {
+			t.Errorf("%s: the ledger-only notice changed", name)
+		}
+		if table(bFind(notice.Build(l, "ja"), "anonymized"), "これまでに作成した匿名加工情報") != nil {
+			t.Errorf("%s: the ledger-only notice lists created datasets", name)
 		}
 	}
 }

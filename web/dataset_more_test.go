@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"hogo.example.jp/hogo"
 	"hogo.example.jp/hogo/datasets"
@@ -393,10 +394,12 @@ func TestPseudonymizedAPI(t *testing.T) {
 	r = h.as(hogo.RoleManager, "GET", "/api/v1/datasets/"+d.ID+"/method", "")
 	var removed struct {
 		Pseudonyms map[string]string
-		Key        []byte
+		Keyset     struct {
+			EncryptedKeyset string `json:"encryptedKeyset"`
+		}
 	}
 	r.decode(t, &removed)
-	if r.status != http.StatusOK || len(removed.Pseudonyms) != n || len(removed.Key) != 32 {
+	if r.status != http.StatusOK || len(removed.Pseudonyms) != n || removed.Keyset.EncryptedKeyset == "" {
 		t.Errorf("removed information: %d %s", r.status, r.body)
 	}
 	for p := range removed.Pseudonyms {
@@ -769,5 +772,68 @@ func TestStatisticsConsole(t *testing.T) {
 	}
 	if es, _ := h.db.ListAudit(context.Background(), hogo.AuditFilter{Action: "statistics.create", Limit: 10}); len(es) != 3 {
 		t.Errorf("%d statistics.create entries, want 3", len(es))
+	}
+}
+
+// TestNoticePublishesDatasets: the notice in force lists each anonymised
+// dataset created with the items it contains (APPI Art. 43(3)) and each
+// change of pseudonymised information's use purpose (Art. 41(4)), in
+// Japanese and English, as HTML, Markdown and PDF, and the portal's
+// publication page lists the changes too — never a person's data, never
+// who made them.
+func TestNoticePublishesDatasets(t *testing.T) {
+	h := newHarness(t, atDatasetsNow)
+	anon := h.browser()
+	if r := anon.get("/notice"); strings.Contains(r.String(), "これまでに作成した匿名加工情報") {
+		t.Error("the notice lists anonymised information before any is created")
+	}
+	personal := seedSeekers(h)
+	d := createDataset(h)
+	r := anon.get("/notice")
+	want := []string{"これまでに作成した匿名加工情報", "含まれる個人に関する情報の項目", d.Title, "令和8年4月1日", "/anonymized"}
+	for _, it := range d.Items {
+		want = append(want, it.NameJa)
+	}
+	wantStatus(t, "the notice", r, http.StatusOK, want...)
+	holdsNone(t, "the notice", r.String(), append(slices.Clone(personal), userName(hogo.RoleManager)))
+	wantEn := []string{"Anonymised information we have created", "1 April 2026"}
+	for _, it := range d.Items {
+		wantEn = append(wantEn, it.NameEn)
+	}
+	wantStatus(t, "the notice in English", h.browser().get("/notice?lang=en"), http.StatusOK, wantEn...)
+	wantStatus(t, "the notice as Markdown", anon.get("/notice.md"), http.StatusOK, "これまでに作成した匿名加工情報", d.Title)
+	pdf := anon.get("/notice.pdf")
+	text, err := pdftext.Text(pdf.body)
+	if pdf.status != http.StatusOK || err != nil || !strings.Contains(text, "これまでに作成した匿名加工情報") {
+		t.Errorf("the notice as PDF: %d %v", pdf.status, err)
+	}
+
+	// Pseudonymised information whose use purpose changes two weeks later.
+	loadRecruitment(h, 12)
+	r = h.as(hogo.RoleManager, "POST", "/api/v1/datasets/pseudonymized", `{`+pseudoSpec+`}`)
+	var pd datasetAPIJSON
+	r.decode(t, &pd)
+	if strings.Contains(anon.get("/notice").String(), "仮名加工情報の利用目的の変更") {
+		t.Error("the notice lists a change before any")
+	}
+	h.srv.Datasets.Now = func() time.Time { return datasetsNow.AddDate(0, 0, 14) }
+	if r = h.as(hogo.RoleManager, "POST", "/api/v1/datasets/"+pd.ID+"/purpose", `{"use_purpose":0}`); r.status != http.StatusOK {
+		t.Fatalf("purpose change: %d %s", r.status, r.body)
+	}
+	l := h.srv.Ledger().Ledger
+	to, from := l.Pseudonymized.Purposes[0].Ja, l.Pseudonymized.Purposes[1].Ja
+	wantStatus(t, "the notice after the change", anon.get("/notice"), http.StatusOK, "仮名加工情報の利用目的の変更", "令和8年4月15日", from, to, "変更後の利用目的")
+	wantStatus(t, "the notice in English after the change", h.browser().get("/notice?lang=en"), http.StatusOK,
+		"Changes of the purpose of pseudonymised information", "15 April 2026", l.Pseudonymized.Purposes[0].En)
+	r = anon.get("/anonymized")
+	wantStatus(t, "the publication page", r, http.StatusOK, `id="pseudonymized-changes"`, "仮名加工情報の利用目的の変更", "令和8年4月15日", "求職者", from, to, "第41条第4項")
+	holdsNone(t, "the publication page", r.String(), []string{userName(hogo.RoleManager), pd.ID, pd.Title})
+	wantStatus(t, "the publication page in English", h.browser().get("/anonymized?lang=en"), http.StatusOK,
+		"Changes of the purpose of pseudonymised information", "15 April 2026", l.Pseudonymized.Purposes[0].En)
+	// The version of the notice recorded from the ledger is the ledger's
+	// text alone: what is published as it happens does not make versions.
+	r = anon.get("/notice/versions")
+	if strings.Count(r.String(), "/notice/versions/") > 3 {
+		t.Errorf("versions: %s", r.String())
 	}
 }

@@ -162,6 +162,12 @@ func init() {
 		"anonymized.undertaking.title": {"識別行為の禁止", "No re-identification"},
 		"anonymized.undertaking":       {"当社は、匿名加工情報を取り扱うに当たり、その作成に用いた個人情報に係る本人を識別するために、匿名加工情報を他の情報と照合することはありません（個人情報保護法第43条第5項、第45条）。加工方法等情報を含め、匿名加工情報の安全管理のために必要な措置を講じます。", "In handling anonymised information we never match it with other information to identify the individuals whose personal information it was made from (APPI Art. 43(5), 45). We take the measures needed to keep it, and the processing-method information, safe."},
 		"anonymized.back":              {"トップページへ", "Back to the portal's home page"},
+		"anonymized.pseudo.title":      {"仮名加工情報の利用目的の変更", "Changes of the purpose of pseudonymised information"},
+		"anonymized.pseudo.hint":       {"当社は、仮名加工情報の利用目的を変更したときは、変更後の利用目的をこのページとプライバシーポリシーで公表しています（個人情報保護法第41条第4項）。仮名加工情報を本人への連絡に用いたり、第三者に提供したりすることはありません（同条第6項、第8項）。", "When we change the purpose for which pseudonymised information is used, we publish the new purpose on this page and in our privacy notice (APPI Art. 41(4)). We never use pseudonymised information to contact anyone, and never provide it to a third party (Art. 41(6), (8))."},
+		"anonymized.pseudo.changed_on": {"変更日", "Changed on"},
+		"anonymized.pseudo.category":   {"個人情報の種別", "Whose information"},
+		"anonymized.pseudo.from":       {"変更前の利用目的", "Purpose before"},
+		"anonymized.pseudo.to":         {"変更後の利用目的", "Purpose after"},
 	} {
 		messages[k] = v
 	}

@@ -2,6 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -70,7 +74,12 @@ func (s *Server) portalNotice(w http.ResponseWriter, r *http.Request) {
 		s.noticeNoLedger(w, r, p)
 		return
 	}
-	d := notice.Build(st.Ledger, p.Lang)
+	d, _, err := s.noticeDoc(r.Context(), st, p.Lang)
+	if err != nil {
+		s.Logger.Error("published datasets failed", "err", errorKind(err))
+		writeError(w, r, err)
+		return
+	}
 	var body bytes.Buffer
 	if err := notice.HTMLFragment(&body, d); err != nil {
 		writeError(w, r, err)
@@ -96,29 +105,75 @@ func (s *Server) noticeFile(r *http.Request, st *LedgerState, lang, ext string) 
 	return name + "-" + lang + "." + ext
 }
 
-// noticePDFs keeps the PDFs of the notices in force, by ledger digest and
-// language: rendering one embeds a font subset, and the portal is open to
-// anyone.
+// noticePublished is what has been published as it happened, for the
+// notice: the anonymised information created and the changes of
+// pseudonymised information's use purpose (nil when the server has no
+// datasets' service).
+func (s *Server) noticePublished(ctx context.Context) (*notice.Published, error) {
+	if s.Datasets == nil {
+		return nil, nil
+	}
+	list, err := s.Datasets.Published(ctx)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := s.Datasets.PublishedPurposeChanges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pub := &notice.Published{}
+	// Oldest first, as a record of what was published when.
+	for i := len(list) - 1; i >= 0; i-- {
+		d := list[i]
+		pa := notice.PublishedAnonymized{Created: d.CreatedAt, Title: d.Title}
+		for _, it := range d.Items {
+			pa.ItemsJa, pa.ItemsEn = append(pa.ItemsJa, it.NameJa), append(pa.ItemsEn, it.NameEn)
+		}
+		pub.Anonymized = append(pub.Anonymized, pa)
+	}
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := changes[i]
+		pub.PurposeChanges = append(pub.PurposeChanges, notice.PublishedPurposeChange{At: c.At, FromJa: c.From.Ja, FromEn: c.From.En, ToJa: c.To.Ja, ToEn: c.To.En})
+	}
+	return pub, nil
+}
+
+// noticeDoc is the notice in force in lang with what has been published.
+func (s *Server) noticeDoc(ctx context.Context, st *LedgerState, lang string) (*notice.Doc, *notice.Published, error) {
+	pub, err := s.noticePublished(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return notice.BuildPublished(st.Ledger, lang, pub), pub, nil
+}
+
+// noticePDFs keeps the PDFs of the notices in force, by ledger digest,
+// what has been published and language: rendering one embeds a font
+// subset, and the portal is open to anyone.
 var noticePDFs = struct {
 	sync.Mutex
 	m map[string][]byte
 }{m: map[string][]byte{}}
 
-func noticePDF(st *LedgerState, lang string) ([]byte, error) {
-	key := st.Digest + " " + lang
+func noticePDF(st *LedgerState, lang string, d *notice.Doc, pub *notice.Published) ([]byte, error) {
+	h := sha256.New()
+	if pub != nil {
+		json.NewEncoder(h).Encode(pub)
+	}
+	key := st.Digest + " " + lang + " " + hex.EncodeToString(h.Sum(nil))
 	noticePDFs.Lock()
 	b, ok := noticePDFs.m[key]
 	noticePDFs.Unlock()
 	if ok {
 		return b, nil
 	}
-	b, err := notice.PDF(notice.Build(st.Ledger, lang))
+	b, err := notice.PDF(d)
 	if err != nil {
 		return nil, err
 	}
 	noticePDFs.Lock()
 	if len(noticePDFs.m) >= 8 {
-		// Old ledgers' notices are not asked for again.
+		// Old notices are not asked for again.
 		clear(noticePDFs.m)
 	}
 	noticePDFs.m[key] = b
@@ -133,7 +188,12 @@ func (s *Server) portalNoticePDF(w http.ResponseWriter, r *http.Request) {
 		s.noticeNoLedger(w, r, s.portalPage(r, "notice.title"))
 		return
 	}
-	b, err := noticePDF(st, lang)
+	d, pub, err := s.noticeDoc(r.Context(), st, lang)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	b, err := noticePDF(st, lang, d, pub)
 	if err != nil {
 		s.Logger.Error("notice PDF failed", "err", errorKind(err))
 		writeError(w, r, err)
@@ -152,8 +212,13 @@ func (s *Server) portalNoticeMarkdown(w http.ResponseWriter, r *http.Request) {
 		s.noticeNoLedger(w, r, s.portalPage(r, "notice.title"))
 		return
 	}
+	d, _, err := s.noticeDoc(r.Context(), st, lang)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
 	var b bytes.Buffer
-	if err := notice.Markdown(&b, notice.Build(st.Ledger, lang)); err != nil {
+	if err := notice.Markdown(&b, d); err != nil {
 		writeError(w, r, err)
 		return
 	}
