@@ -118,7 +118,7 @@ func benchJobJSON(t *testing.T, want []string, args ...string) map[string]any {
 	return rep
 }
 
-// TestBenchJobs runs import, erase, disclosure and sweep on small
+// TestBenchJobs runs import, erase, disclosure, sweep and anonymize on small
 // organisations, and checks their figures and baselines.
 func TestBenchJobs(t *testing.T) {
 	tmp := t.TempDir()
@@ -142,11 +142,21 @@ func TestBenchJobs(t *testing.T) {
 	if rep["erased_records"].(float64) != 100 || rep["erased_principals"].(float64) != 20 {
 		t.Errorf("sweep: %v", rep)
 	}
+	rep = benchJobJSON(t, append(rate, "rows", "search_ms"), "anonymize", "--principals", "1000")
+	if rep["rows"].(float64) != 1000 || rep["suppressed"] == nil || rep["generalization"].(map[string]any)["birth_date"] == nil {
+		t.Errorf("anonymize: %v", rep)
+	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("the temporary data sets were left behind: %v", left)
 	}
-	// The human form, in Japanese.
-	code, out, errs := hogoRun(t, "", "--lang", "ja", "bench", "import", "--principals", "50")
+	// The human form, in Japanese, and a CPU profile of the creation.
+	prof := filepath.Join(t.TempDir(), "anonymize.prof")
+	code, out, errs := hogoRun(t, "", "--lang", "ja", "bench", "anonymize", "--principals", "300", "--cpuprofile", prof)
+	if code != 0 || !strings.Contains(out, "匿名加工情報の作成: 300 行") || !strings.Contains(out, "基準") {
+		t.Errorf("hogo bench anonymize in Japanese: exit %d\n%s\n%s", code, out, errs)
+	}
+	checkProfile(t, prof)
+	code, out, errs = hogoRun(t, "", "--lang", "ja", "bench", "import", "--principals", "50")
 	if code != 0 || !strings.Contains(out, "行/秒") || !strings.Contains(out, "基準") {
 		t.Errorf("hogo bench import in Japanese: exit %d\n%s\n%s", code, out, errs)
 	}

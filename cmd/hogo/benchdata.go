@@ -53,6 +53,9 @@ var (
 	benchMobile = []string{"090", "080", "070"}
 )
 
+// benchBirth is the earliest birth date of the job seekers.
+var benchBirth = time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // seekerHeader is the CSV header of writeSJIS, the demo ledger's job_seeker
 // items by their Japanese names.
 const seekerHeader = "氏名,氏名（フリガナ）,メールアドレス,電話番号,生年月日,郵便番号,住所,保有資格"
@@ -67,14 +70,18 @@ func seeker(i int) [8]string {
 	f := benchFamily[i%len(benchFamily)]
 	g := benchGiven[(i/len(benchFamily))%len(benchGiven)]
 	p := benchPlaces[(i/7)%len(benchPlaces)]
+	// Birth dates over forty years and postal codes and addresses within
+	// each place, spread as a population's are rather than in short
+	// cycles, so that anonymising them takes real generalisation.
+	h := uint64(uint32(i) * 2654435761)
 	return [8]string{
 		f[0] + " " + g[0],
 		f[1] + " " + g[1],
 		fmt.Sprintf("user%d@example.jp", i),
 		fmt.Sprintf("%s-%04d-%04d", benchMobile[i%len(benchMobile)], (i/10000)%10000, i%10000),
-		fmt.Sprintf("19%02d-%02d-%02d", 60+i%40, 1+i%12, 1+i%28),
-		fmt.Sprintf("%s-%04d", p[0], i%10000),
-		fmt.Sprintf("%s%d-%d-%d", p[1], 1+i%5, 1+i%20, 1+i%15),
+		benchBirth.AddDate(0, 0, int(h%14610)).Format("2006-01-02"),
+		fmt.Sprintf("%s-%04d", p[0], (h>>8)%10000),
+		fmt.Sprintf("%s%d-%d-%d", p[1], 1+(h>>12)%5, 1+(h>>16)%20, 1+(h>>20)%15),
 		benchQualifications[(i/3)%len(benchQualifications)],
 	}
 }

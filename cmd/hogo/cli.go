@@ -90,6 +90,7 @@ func commands() []command {
 		{"bench write", cmdBenchWrite},
 		{"bench lookup", cmdBenchLookup},
 		{"bench import", cmdBenchImport},
+		{"bench anonymize", cmdBenchAnonymize},
 		{"bench erase", cmdBenchErase},
 		{"bench disclosure", cmdBenchDisclosure},
 		{"bench sweep", cmdBenchSweep},

@@ -49,6 +49,7 @@ var cliMessages = map[string][2]string{
   bench erase      本人の消去の速さを素の DELETE と比べて測る
   bench disclosure 開示請求への回答の時間を本人の行の素の読み取りと比べて測る
   bench sweep      保存期間の消去の時間と、その間の読み取りの p99 を平常時と比べて測る
+  bench anonymize  匿名加工情報の作成の時間を同じ表のメモリ上の匿名化と比べて測る
   version          バージョンを表示する
 
 各コマンドの詳細: hogo コマンド --help
@@ -93,6 +94,7 @@ Commands:
   bench erase      measure erasing principals against raw DELETEs
   bench disclosure measure answering a disclosure request against a raw read of the rows
   bench sweep      measure a retention sweep and the reads' p99 during it against idle
+  bench anonymize  measure creating anonymised information against anonymising the same table in memory
   version          print the version
 
 Details: hogo COMMAND --help
@@ -197,6 +199,8 @@ Details: hogo COMMAND --help
 	"bench.base.import":     {"基準: 同じ Shift_JIS の CSV を読み、本人と記録の行を平文の JSON のまま同じ件数ずつのトランザクションで INSERT（検査・暗号化・ブラインドインデックス・監査なし）", "baseline: the same Shift_JIS CSV read and INSERTed as principal and record rows in plain JSON, as many rows a transaction (no check, encryption, blind index or audit)"},
 	"bench.base.erase":      {"基準: 同じ人数の別の本人の記録と本人の行を 10,000 人ずつのトランザクションで DELETE（判定・鍵の破棄・ブラインドインデックス・消去記録・監査なし）", "baseline: as many other principals' record and principal rows DELETEd, 10,000 a transaction (no decision, key destruction, blind index, tombstone or audit)"},
 	"bench.base.disclosure": {"基準: 同じ本人の封印された行をストアから読む（復号・書類作成・監査・メールなし）", "baseline: the same principal's sealed rows read from the store (no decryption, documents, audit or mail)"},
+	"bench.anonymize.line":  {"匿名加工情報の作成: %s 行を %.2f 秒、%s 行/秒、%d 行を抑制（基準 %.2f 秒、%s 行/秒、比 %.2f）", "anonymised information created: %s rows in %.2f s, %s rows/s, %d left out (baseline %.2f s, %s rows/s, ratio %.2f)"},
+	"bench.base.anonymize":  {"基準: 同じ表を同じ階層で、メモリ上で匿名化して書き出す（API・監査付きの読み取りと復号・封印・保存なし）", "baseline: the same table anonymised in memory with the same hierarchies and written out (no API, audited read and decryption, sealing or storing)"},
 	"bench.base.sweep":      {"基準: 同じ読み取り（4 クライアント、5 ms 間隔）をスイープの前に平常時として測る", "baseline: the same reads (4 clients, 5 ms apart) measured idle before the sweep"},
 	"bench.base.lookup":     {"基準: 同じブラインドインデックスで索引を引き、封印された行を素のハンドラで読む（トークン・判定・復号・監査なし）", "baseline: the same blind index probed and the sealed rows read by a bare handler (no token, decision, decryption or audit)"},
 }
@@ -306,13 +310,14 @@ var flagHelp = map[string]string{
 	"expire after N days (0: no expiry)":       "N 日後に失効（0 は無期限）",
 	"also check against checkpoints exported earlier (hogo audit checkpoints -o FILE), e.g. kept elsewhere": "以前に出力して別の場所に保管したチェックポイント（hogo audit checkpoints -o FILE）とも照合する",
 	"print the result as JSON": "結果を JSON で出力する",
-	"write a CPU profile of hogo's load (server and clients, one process) to FILE for go tool pprof": "hogo の負荷の間の CPU プロファイル（サーバとクライアント、同じプロセス）を FILE に書く（go tool pprof で読む）",
-	"verify with this public key (PEM, from hogo audit checkpoints) instead of the signing key":      "署名鍵の代わりにこの公開鍵（PEM。hogo audit checkpoints の出力）で検証する",
-	"take a checkpoint of the current head first":                                                    "先に現在の末尾のチェックポイントを作る",
-	"do not add a key: re-wrap the data keys still on an old one (after servers took the key file)":  "鍵を追加せず、古い鍵で包まれたままのデータ鍵だけを包み直す（サーバが鍵ファイルを読み込んだ後に）",
-	"key file to create (mode 0600)":                                                                 "作成する鍵ファイル（権限 0600）",
-	"backup file to create":                                                                          "作成するバックアップファイル",
-	"ledger YAML":                                                                                    "台帳のYAMLファイル",
+	"write a CPU profile of the creation (not of the baseline) to FILE for go tool pprof":                                  "匿名加工情報の作成の間（基準は含まない）の CPU プロファイルを FILE に書く（go tool pprof で読む）",
+	"write a CPU profile of hogo's load (server and clients, one process) to FILE for go tool pprof":                       "hogo の負荷の間の CPU プロファイル（サーバとクライアント、同じプロセス）を FILE に書く（go tool pprof で読む）",
+	"verify with this public key (PEM, from hogo audit checkpoints) instead of the signing key":                            "署名鍵の代わりにこの公開鍵（PEM。hogo audit checkpoints の出力）で検証する",
+	"take a checkpoint of the current head first":                                                                          "先に現在の末尾のチェックポイントを作る",
+	"do not add a key: re-wrap the data keys still on an old one (after servers took the key file)":                        "鍵を追加せず、古い鍵で包まれたままのデータ鍵だけを包み直す（サーバが鍵ファイルを読み込んだ後に）",
+	"key file to create (mode 0600)":                                                                                       "作成する鍵ファイル（権限 0600）",
+	"backup file to create":                                                                                                "作成するバックアップファイル",
+	"ledger YAML":                                                                                                          "台帳のYAMLファイル",
 	"reverse proxies whose X-Forwarded-For names the client: addresses or CIDRs, comma-separated (env HOGO_TRUSTED_PROXY)": "X-Forwarded-For を信頼するリバースプロキシのアドレスまたはCIDR（カンマ区切り。環境変数 HOGO_TRUSTED_PROXY）",
 	"md, html or pdf": "出力形式: md、html、pdf のいずれか",
 	"mail relay host:port for codes, answers and complaint receipts (env HOGO_SMTP; login from HOGO_SMTP_USER, HOGO_SMTP_PASSWORD)": "確認コード・回答・苦情の受付通知を送るメール中継サーバー host:port（環境変数 HOGO_SMTP。認証は HOGO_SMTP_USER、HOGO_SMTP_PASSWORD）",
