@@ -190,6 +190,7 @@ func (s *Server) portalNoticePDF(w http.ResponseWriter, r *http.Request) {
 	}
 	d, pub, err := s.noticeDoc(r.Context(), st, lang)
 	if err != nil {
+		s.Logger.Error("published datasets failed", "err", errorKind(err))
 		writeError(w, r, err)
 		return
 	}
@@ -214,6 +215,7 @@ func (s *Server) portalNoticeMarkdown(w http.ResponseWriter, r *http.Request) {
 	}
 	d, _, err := s.noticeDoc(r.Context(), st, lang)
 	if err != nil {
+		s.Logger.Error("published datasets failed", "err", errorKind(err))
 		writeError(w, r, err)
 		return
 	}

@@ -77,4 +77,13 @@ func TestBrowserDatasets(t *testing.T) {
 	if !strings.Contains(pub, "求職者の年代と地域") || !strings.Contains(pub, "生年月日") || strings.Contains(pub, "丸の内1-") {
 		t.Errorf("portal: %q", pub)
 	}
+	// And so does the privacy notice, in its section on anonymised
+	// information.
+	if st := openPage(t, ctx, m, "/notice"); st != 200 {
+		t.Fatalf("notice: %d", st)
+	}
+	sec := textOf(t, ctx, `section[aria-labelledby="anonymized"]`)
+	if !strings.Contains(sec, "これまでに作成した匿名加工情報") || !strings.Contains(sec, "求職者の年代と地域") || !strings.Contains(sec, "生年月日") {
+		t.Errorf("the notice's section on anonymised information: %q", sec)
+	}
 }
