@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -158,16 +159,11 @@ func cmdBench(ctx context.Context, e *env, workload string, args []string) error
 	fmt.Fprintln(e.io.err, e.p.msg("bench.loading", duration.String()))
 	e0, b0 := s.auditStats()
 	load := benchLoad{clients: *clients, d: *duration, seekers: seekers}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		load.profiling = pprof.StopCPUProfile
+	if load.profiling, err = startCPUProfile(*cpuProfile); err != nil {
+		return err
+	}
+	if load.profiling != nil {
+		defer load.profiling()
 	}
 	api, base, err := benchWorkloads[workload](ctx, s, load)
 	if err != nil {
@@ -517,3 +513,27 @@ func benchRound(v float64, digits int) float64 {
 
 // ms is d in milliseconds, to the microsecond.
 func benchMS(d time.Duration) float64 { return benchRound(float64(d.Microseconds())/1000, 3) }
+
+// startCPUProfile starts a CPU profile written to path, and returns what
+// stops it and closes the file, which may be called more than once (nil
+// when path is empty).
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		})
+	}, nil
+}

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -542,17 +541,12 @@ func cmdBenchJob(ctx context.Context, e *env, workload string, args []string) er
 				rep.BaseSeconds, rep.Ratio)
 		case "anonymize":
 			rep.SetupS = benchRound(time.Since(start).Seconds(), 2)
-			var profiling func()
-			if *cpuProfile != "" {
-				f, err := os.Create(*cpuProfile)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return err
-				}
-				profiling = pprof.StopCPUProfile
+			profiling, err := startCPUProfile(*cpuProfile)
+			if err != nil {
+				return err
+			}
+			if profiling != nil {
+				defer profiling()
 			}
 			res, err := benchAnonymize(ctx, s, profiling)
 			if err != nil {
