@@ -505,18 +505,8 @@ func (s *Service) Get(ctx context.Context, a hogo.Actor, id string) (*hogo.Datas
 // title, kind, creation and publication times and item categories. It
 // needs no actor: it is public.
 func (s *Service) Published(ctx context.Context) ([]*hogo.Dataset, error) {
-	ds, err := s.store.ListDatasets(ctx)
-	var out []*hogo.Dataset
-	for _, d := range ds {
-		// Pseudonymised information is not published; its purposes are,
-		// in the notice.
-		if d.Kind != hogo.DatasetAnonymized {
-			continue
-		}
-		d.Report, d.Steps, d.Actor, d.Purpose = nil, nil, "", ""
-		out = append(out, d)
-	}
-	return out, err
+	anon, _, err := s.Publications(ctx)
+	return anon, err
 }
 
 // Data writes the anonymised table (CSV, UTF-8) to w, audited.

@@ -160,7 +160,7 @@ func (s *Service) CreatePseudonymized(ctx context.Context, a hogo.Actor, sp Pseu
 			return err
 		}
 		if _, dup := mapping[p]; dup {
-			// 50 bits of PRF output: a collision is as good as
+			// 80 bits of PRF output: a collision is as good as
 			// impossible, but two principals must never share a pseudonym.
 			return fmt.Errorf("pseudonym collision")
 		}
@@ -356,23 +356,38 @@ type PublishedChange struct {
 // PublishedPurposeChanges returns every change of a pseudonymised
 // dataset's use purpose, newest first. It needs no actor: it is public.
 func (s *Service) PublishedPurposeChanges(ctx context.Context) ([]PublishedChange, error) {
+	_, changes, err := s.Publications(ctx)
+	return changes, err
+}
+
+// Publications returns, from one read of the datasets, what is published
+// of them: the anonymised datasets as Published gives them and the
+// changes of pseudonymised information's use purpose, newest first. It
+// needs no actor: it is public.
+func (s *Service) Publications(ctx context.Context) ([]*hogo.Dataset, []PublishedChange, error) {
 	ds, err := s.store.ListDatasets(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []PublishedChange
+	var anon []*hogo.Dataset
+	var changes []PublishedChange
 	for _, d := range ds {
-		if d.Kind != hogo.DatasetPseudonymized {
-			continue
-		}
-		var rep PseudoReport
-		if err := json.Unmarshal(d.Report, &rep); err != nil {
-			return nil, err
-		}
-		for _, c := range rep.Changes {
-			out = append(out, PublishedChange{DatasetID: d.ID, Category: d.Category, At: c.At, From: c.From, To: c.To})
+		switch d.Kind {
+		case hogo.DatasetAnonymized:
+			d.Report, d.Steps, d.Actor, d.Purpose = nil, nil, "", ""
+			anon = append(anon, d)
+		case hogo.DatasetPseudonymized:
+			// Pseudonymised information itself is not published; its
+			// purposes are, in the notice, and so are their changes.
+			var rep PseudoReport
+			if err := json.Unmarshal(d.Report, &rep); err != nil {
+				return nil, nil, err
+			}
+			for _, c := range rep.Changes {
+				changes = append(changes, PublishedChange{DatasetID: d.ID, Category: d.Category, At: c.At, From: c.From, To: c.To})
+			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b PublishedChange) int { return b.At.Compare(a.At) })
-	return out, nil
+	slices.SortStableFunc(changes, func(a, b PublishedChange) int { return b.At.Compare(a.At) })
+	return anon, changes, nil
 }

@@ -43,17 +43,15 @@ type publishedDataset struct {
 func (s *Server) portalAnonymized(w http.ResponseWriter, r *http.Request) {
 	p := s.portalPage(r, "anonymized.title")
 	var out []publishedDataset
+	var changes []publishedChange
 	if s.Datasets != nil {
-		list, err := s.Datasets.Published(r.Context())
+		list, pcs, err := s.Datasets.Publications(r.Context())
+		var provs []*hogo.DatasetProvision
+		if err == nil {
+			provs, err = s.Datasets.PublishedProvisions(r.Context())
+		}
 		if err != nil {
 			s.Logger.Error("published datasets failed", "err", errorKind(err))
-			p.Error = hogo.ErrorMessageIn(err, p.Lang)
-			s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
-			return
-		}
-		provs, err := s.Datasets.PublishedProvisions(r.Context())
-		if err != nil {
-			s.Logger.Error("published provisions failed", "err", errorKind(err))
 			p.Error = hogo.ErrorMessageIn(err, p.Lang)
 			s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
 			return
@@ -73,16 +71,6 @@ func (s *Server) portalAnonymized(w http.ResponseWriter, r *http.Request) {
 				pd.Items = append(pd.Items, pi)
 			}
 			out = append(out, pd)
-		}
-	}
-	var changes []publishedChange
-	if s.Datasets != nil {
-		pcs, err := s.Datasets.PublishedPurposeChanges(r.Context())
-		if err != nil {
-			s.Logger.Error("published purpose changes failed", "err", errorKind(err))
-			p.Error = hogo.ErrorMessageIn(err, p.Lang)
-			s.render(w, r, httpStatus(hogo.ErrorCode(err)), "error", p)
-			return
 		}
 		var l *ledger.Ledger
 		if st := s.Ledger(); st != nil {

@@ -113,11 +113,7 @@ func (s *Server) noticePublished(ctx context.Context) (*notice.Published, error)
 	if s.Datasets == nil {
 		return nil, nil
 	}
-	list, err := s.Datasets.Published(ctx)
-	if err != nil {
-		return nil, err
-	}
-	changes, err := s.Datasets.PublishedPurposeChanges(ctx)
+	list, changes, err := s.Datasets.Publications(ctx)
 	if err != nil {
 		return nil, err
 	}
