@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"hogo.example.jp/hogo"
@@ -342,33 +343,66 @@ func (s *Service) Export(ctx context.Context, a hogo.Actor, category string, u U
 			principal string
 			cells     []string
 		}
-		var rows []out
+		// The page's records the use may read, opened after the scan on
+		// every core: unwrapping the data keys and decrypting is most of
+		// an export's work.
+		type sealed struct {
+			r   *hogo.Record
+			key []byte
+		}
+		var readable []sealed
 		var last hogo.RecordKey
 		now := s.Now()
 		err := s.store.ScanRecords(ctx, c.ID, after, page, func(r *hogo.Record, p *hogo.Principal) error {
 			last = hogo.RecordKey{PrincipalID: r.PrincipalID, ID: r.ID}
 			d := access.Decide(l, access.Request{Role: a.Role, Category: c.ID, Purpose: u.Purpose, Op: access.Read, Items: cols}, subjectOf(l, p, now))
-			if !d.Allowed {
-				return nil
+			if d.Allowed {
+				readable = append(readable, sealed{r, p.WrappedKey})
 			}
-			dk, err := s.keys.OpenDataKey(r.PrincipalID, p.WrappedKey)
-			if err != nil {
-				return err
-			}
-			items, err := open(dk, r)
-			if err != nil {
-				return err
-			}
-			cells := make([]string, 0, len(cols)+2)
-			cells = append(cells, r.PrincipalID, r.ID)
-			for _, col := range cols {
-				cells = append(cells, items[col])
-			}
-			rows = append(rows, out{r.PrincipalID, cells})
 			return nil
 		})
 		if err != nil {
 			return n, err
+		}
+		rows := make([]out, len(readable))
+		errs := make([]error, len(readable))
+		workers := min(runtime.GOMAXPROCS(0), (len(readable)+255)/256)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(readable) {
+						return
+					}
+					r := readable[i].r
+					dk, err := s.keys.OpenDataKey(r.PrincipalID, readable[i].key)
+					if err != nil {
+						errs[i] = err
+						continue
+					}
+					items, err := open(dk, r)
+					if err != nil {
+						errs[i] = err
+						continue
+					}
+					cells := make([]string, 0, len(cols)+2)
+					cells = append(cells, r.PrincipalID, r.ID)
+					for _, col := range cols {
+						cells = append(cells, items[col])
+					}
+					rows[i] = out{r.PrincipalID, cells}
+				}
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return n, err
+			}
 		}
 		if last.ID == "" {
 			break
