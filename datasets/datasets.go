@@ -501,14 +501,6 @@ func (s *Service) Get(ctx context.Context, a hogo.Actor, id string) (*hogo.Datas
 	return s.store.GetDataset(ctx, id)
 }
 
-// Published returns what the portal publishes of every dataset: its
-// title, kind, creation and publication times and item categories. It
-// needs no actor: it is public.
-func (s *Service) Published(ctx context.Context) ([]*hogo.Dataset, error) {
-	anon, _, err := s.Publications(ctx)
-	return anon, err
-}
-
 // Data writes the anonymised table (CSV, UTF-8) to w, audited.
 func (s *Service) Data(ctx context.Context, a hogo.Actor, id string, w io.Writer) error {
 	if !slices.Contains(CreateRoles, a.Role) {

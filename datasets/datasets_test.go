@@ -169,7 +169,7 @@ func TestCreate(t *testing.T) {
 	}
 
 	// The public list carries no report, steps, actor or purpose.
-	pub, err := s.Published(env.Ctx)
+	pub, _, err := s.Publications(env.Ctx)
 	if err != nil || len(pub) != 1 || pub[0].Actor != "" || pub[0].Report != nil || len(pub[0].Items) != 2 {
 		t.Errorf("published: %v %+v", err, pub)
 	}
@@ -468,7 +468,7 @@ func TestPseudonymized(t *testing.T) {
 		t.Errorf("auditor: %v", err)
 	}
 	// The change is published: when, of which category, from and to.
-	if pc, err := s.PublishedPurposeChanges(env.Ctx); err != nil || len(pc) != 1 || pc[0].DatasetID != d.ID || pc[0].Category != "job_seeker" ||
+	if _, pc, err := s.Publications(env.Ctx); err != nil || len(pc) != 1 || pc[0].DatasetID != d.ID || pc[0].Category != "job_seeker" ||
 		pc[0].To != rep.UsePurpose || pc[0].From != rep.Changes[0].From || !pc[0].At.Equal(rep.Changes[0].At) {
 		t.Errorf("published changes: %v %+v", err, pc)
 	}
@@ -476,7 +476,7 @@ func TestPseudonymized(t *testing.T) {
 		t.Errorf("audit: %+v", es)
 	}
 	// Never published, never provided.
-	if pub, _ := s.Published(env.Ctx); len(pub) != 0 {
+	if pub, _, _ := s.Publications(env.Ctx); len(pub) != 0 {
 		t.Errorf("pseudonymised information published: %+v", pub)
 	}
 	if _, _, err := s.Provide(env.Ctx, manager, d.ID, ProvisionInput{Recipient: "架空商事", Method: "郵送"}); hogo.ErrorCode(err) != hogo.EINVALID {

@@ -353,17 +353,11 @@ type PublishedChange struct {
 	To        Words     `json:"to"`
 }
 
-// PublishedPurposeChanges returns every change of a pseudonymised
-// dataset's use purpose, newest first. It needs no actor: it is public.
-func (s *Service) PublishedPurposeChanges(ctx context.Context) ([]PublishedChange, error) {
-	_, changes, err := s.Publications(ctx)
-	return changes, err
-}
-
 // Publications returns, from one read of the datasets, what is published
-// of them: the anonymised datasets as Published gives them and the
-// changes of pseudonymised information's use purpose, newest first. It
-// needs no actor: it is public.
+// of them: every anonymised dataset's title, kind, creation and
+// publication times and item categories (never its report, steps, actor
+// or purpose), and the changes of pseudonymised information's use purpose,
+// newest first. It needs no actor: it is public.
 func (s *Service) Publications(ctx context.Context) ([]*hogo.Dataset, []PublishedChange, error) {
 	ds, err := s.store.ListDatasets(ctx)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // of provision, published before it (Art. 43(4), 則36(2)), never the
 // recipient; each change of pseudonymised information's use purpose (Art.
 // 41(4)); and the undertaking not to re-identify (Art. 43(5), 45).
-// Public: what datasets.Published and datasets.PublishedProvisions give,
+// Public: what datasets.Publications and datasets.PublishedProvisions give,
 // never a table, a method or a recipient.
 
 func (s *Server) datasetPortalRoutes(mux *http.ServeMux) {
